@@ -1,0 +1,319 @@
+import { decodeBase64url, importRsaPublicKey } from '#crypto'
+import { isCanonicalBase64url } from '../lib/base64url.js'
+import type { PublicKeyHandle } from '../lib/crypto-port.js'
+import { KeysUnavailableError, TokenInvalidError } from './errors.js'
+import { fetchDocument } from './jwks-fetch.js'
+import type { ResolvedOptions } from './options.js'
+
+/**
+ * The signing keys of the configured issuers (DESIGN §3.2 rule 4, §3.3).
+ *
+ * Per issuer: one key set, one fetch in flight at most (single flight), and at most one fetch
+ * attempt per `cooldown`, whatever asks for it (a cold start, an unknown `kid`, a background
+ * refresh, a retry after a failure). Refreshes start from requests, never from timers, so there is
+ * nothing to close. Memory is bounded by the configured issuers and the 1 MiB document cap; no
+ * state depends on the tokens presented.
+ *
+ * Not checked here: that `issuer` is accepted (the verifier does that first; another issuer is
+ * refused), and the token's signature.
+ */
+export interface KeyStore {
+  /** The verification key for `kid` in `issuer`'s key set. */
+  getKey(issuer: string, kid: string): Promise<PublicKeyHandle>
+  /** True while `key` is still the key for (issuer, kid) in the current, usable set. Synchronous. */
+  isCurrent(issuer: string, kid: string, key: PublicKeyHandle): boolean
+}
+
+const DEFAULT_FRESH_SECONDS = 600
+const MIN_FRESH_SECONDS = 60
+const MAX_FRESH_SECONDS = 86_400
+/** A refresh starts once this share of the freshness window has passed, so requests never wait. */
+const REFRESH_AHEAD = 0.75
+/** GitHub publishes 2–4 keys; entries beyond this are ignored. */
+const MAX_KEYS = 100
+const MIN_MODULUS_BITS = 2048
+
+interface KeyEntry {
+  readonly n: string
+  readonly e: string
+  readonly key: PublicKeyHandle
+}
+
+interface KeySet {
+  readonly keys: ReadonlyMap<string, KeyEntry>
+  readonly refreshAt: number
+  /** `fetchedAt` + max(freshness, maxStale): beyond it the set is never used. */
+  readonly usableUntil: number
+}
+
+interface IssuerState {
+  readonly issuer: string
+  set: KeySet | undefined
+  jwksUri: string | undefined
+  /** The one update in flight; it never rejects (failures land in `lastError`). */
+  pending: Promise<void> | undefined
+  attemptedAt: number
+  lastError: unknown
+  cacheRead: boolean
+}
+
+export function createKeyStore(options: ResolvedOptions): KeyStore {
+  const cooldownMs = options.cooldown * 1000
+  const states = new Map<string, IssuerState>()
+  for (const issuer of options.issuers) {
+    states.set(issuer, {
+      issuer,
+      set: undefined,
+      jwksUri: undefined,
+      pending: undefined,
+      attemptedAt: Number.NEGATIVE_INFINITY,
+      lastError: undefined,
+      cacheRead: options.cache === undefined,
+    })
+  }
+
+  const usable = (state: IssuerState, now: number) =>
+    state.set !== undefined && now < state.set.usableUntil ? state.set : undefined
+  const coolingDown = (state: IssuerState, now: number) => now < state.attemptedAt + cooldownMs
+
+  function makeSet(keys: ReadonlyMap<string, KeyEntry>, fetchedAt: number, freshSeconds: number): KeySet {
+    return {
+      keys,
+      refreshAt: fetchedAt + freshSeconds * 1000 * REFRESH_AHEAD,
+      usableUntil: fetchedAt + Math.max(freshSeconds, options.maxStale) * 1000,
+    }
+  }
+
+  function update(state: IssuerState): Promise<void> {
+    state.pending ??= run(state).finally(() => {
+      state.pending = undefined
+    })
+    return state.pending
+  }
+
+  async function run(state: IssuerState): Promise<void> {
+    try {
+      if (!state.cacheRead) {
+        state.cacheRead = true
+        if (await readPersisted(state)) return
+      }
+      state.attemptedAt = options.now()
+      const { jwks, maxAge } = await fetchKeySet(state)
+      const keys = await importKeys(jwks, state.set?.keys)
+      if (keys.size === 0) throw new Error(`${state.issuer}: the key set has no usable RS256 signing key`)
+      const fetchedAt = options.now()
+      const fresh = Math.min(Math.max(maxAge ?? DEFAULT_FRESH_SECONDS, MIN_FRESH_SECONDS), MAX_FRESH_SECONDS)
+      state.set = makeSet(keys, fetchedAt, fresh)
+      state.lastError = undefined
+      writePersisted(state.issuer, jwks, fetchedAt)
+    } catch (error) {
+      state.lastError = error
+    }
+  }
+
+  async function fetchKeySet(state: IssuerState): Promise<{ jwks: unknown; maxAge: number | undefined }> {
+    try {
+      state.jwksUri ??= await discover(state.issuer)
+      const { body, maxAge } = await fetchDocument(state.jwksUri, options)
+      return { jwks: body, maxAge }
+    } catch (error) {
+      // Discovery is asked again next time, in case the key set moved.
+      state.jwksUri = undefined
+      throw error
+    }
+  }
+
+  async function discover(issuer: string): Promise<string> {
+    const { body } = await fetchDocument(`${issuer}/.well-known/openid-configuration`, options)
+    if (body.issuer !== issuer) throw new Error(`${issuer}: the discovery document names another issuer`)
+    const jwksUri = typeof body.jwks_uri === 'string' ? body.jwks_uri : ''
+    if (!isAllowedJwksUri(issuer, jwksUri)) {
+      throw new Error(`${issuer}: jwks_uri must be https: on the issuer's host (same origin for a loopback issuer)`)
+    }
+    return jwksUri
+  }
+
+  async function readPersisted(state: IssuerState): Promise<boolean> {
+    const cache = options.cache
+    if (cache === undefined) return false
+    let entry: unknown
+    try {
+      entry = await withTimeout(
+        Promise.resolve().then(() => cache.get(state.issuer)),
+        options.timeout,
+      )
+    } catch {
+      return false
+    }
+    if (typeof entry !== 'object' || entry === null) return false
+    const { jwks, fetchedAt } = entry as { jwks?: unknown; fetchedAt?: unknown }
+    if (typeof fetchedAt !== 'number' || !Number.isFinite(fetchedAt)) return false
+    const now = options.now()
+    // A timestamp from the future (a skewed clock elsewhere) must not extend the set's life.
+    const set = makeSet(await importKeys(jwks, undefined), Math.min(fetchedAt, now), DEFAULT_FRESH_SECONDS)
+    if (set.keys.size === 0 || now >= set.usableUntil) return false
+    state.set = set
+    return true
+  }
+
+  function writePersisted(issuer: string, jwks: unknown, fetchedAt: number): void {
+    try {
+      Promise.resolve(options.cache?.set(issuer, { jwks, fetchedAt })).catch(() => {})
+    } catch {
+      // The persisted cache is an optimisation; its failures never affect verification.
+    }
+  }
+
+  function refreshIfDue(state: IssuerState, now: number): void {
+    const set = state.set
+    if (set === undefined || now < set.refreshAt || state.pending !== undefined || coolingDown(state, now)) return
+    void update(state)
+  }
+
+  function unavailable(state: IssuerState, now: number): KeysUnavailableError {
+    const wait = coolingDown(state, now) ? (state.attemptedAt + cooldownMs - now) / 1000 : options.cooldown
+    return new KeysUnavailableError("the issuer's signing keys are unavailable", {
+      cause: { error: state.lastError ?? new Error(`${state.issuer}: no usable key set`) },
+      retryAfter: Math.max(1, Math.ceil(wait)),
+    })
+  }
+
+  /** Waits for a usable set: the update in flight, or a new one unless an attempt failed within the cooldown. */
+  async function obtain(state: IssuerState): Promise<KeySet> {
+    if (state.pending === undefined && state.cacheRead && coolingDown(state, options.now())) {
+      throw unavailable(state, options.now())
+    }
+    await update(state)
+    const now = options.now()
+    const set = usable(state, now)
+    if (set === undefined) throw unavailable(state, now)
+    refreshIfDue(state, now)
+    return set
+  }
+
+  async function unknownKid(state: IssuerState, kid: string): Promise<PublicKeyHandle> {
+    // A key rotated in is fetched at once, but a flood of random kids costs one fetch per cooldown.
+    if (state.pending !== undefined || !coolingDown(state, options.now())) await update(state)
+    const now = options.now()
+    const set = usable(state, now)
+    if (set === undefined) throw unavailable(state, now)
+    const entry = set.keys.get(kid)
+    if (entry !== undefined) return entry.key
+    throw new TokenInvalidError('ERR_TOKEN_SIGNATURE', "no key with the token's kid in the issuer's key set", {
+      cause:
+        state.lastError === undefined
+          ? { claim: 'kid', actual: kid }
+          : { claim: 'kid', actual: kid, error: state.lastError },
+    })
+  }
+
+  return {
+    async getKey(issuer, kid) {
+      const state = states.get(issuer)
+      if (state === undefined) throw new TokenInvalidError('ERR_TOKEN_ISSUER', "the token's issuer is not accepted")
+      const now = options.now()
+      let set = usable(state, now)
+      if (set === undefined) set = await obtain(state)
+      else refreshIfDue(state, now)
+      return set.keys.get(kid)?.key ?? unknownKid(state, kid)
+    },
+    isCurrent(issuer, kid, key) {
+      const state = states.get(issuer)
+      if (state === undefined) return false
+      const now = options.now()
+      const set = usable(state, now)
+      if (set === undefined) return false
+      // Hits of the verdict cache keep the keys refreshed, so a removed key is noticed in time.
+      refreshIfDue(state, now)
+      return set.keys.get(kid)?.key === key
+    },
+  }
+}
+
+/** DESIGN §3.2 rule 4: `https:` on the issuer's host; an `http:` loopback issuer (the testing kit) only its own origin. */
+export function isAllowedJwksUri(issuer: string, jwksUri: string): boolean {
+  let url: URL
+  let base: URL
+  try {
+    url = new URL(jwksUri)
+    base = new URL(issuer)
+  } catch {
+    return false
+  }
+  if (url.username !== '' || url.password !== '') return false
+  if (base.protocol === 'http:') return url.origin === base.origin
+  return url.protocol === 'https:' && url.host === base.host
+}
+
+/**
+ * The usable keys of a JWKS document by `kid`: RSA, for signatures (`use`, `alg`, `key_ops`), a
+ * modulus of at least 2048 bits, importable. `x5c`/`x5t` are ignored. Keys without a `kid` cannot be
+ * selected and are skipped; when two usable keys share a `kid`, the first one in the document wins.
+ * A key identical to one in `previous` keeps its handle, so cached verdicts survive a refresh.
+ */
+export async function importKeys(
+  jwks: unknown,
+  previous: ReadonlyMap<string, KeyEntry> | undefined,
+): Promise<Map<string, KeyEntry>> {
+  const list = typeof jwks === 'object' && jwks !== null ? (jwks as { keys?: unknown }).keys : undefined
+  const candidates = Array.isArray(list) ? list.slice(0, MAX_KEYS).filter(isUsableJwk) : []
+  const imported = await Promise.all(
+    candidates.map(async ({ kid, n, e }) => {
+      const known = previous?.get(kid)
+      if (known !== undefined && known.n === n && known.e === e) return { kid, entry: known }
+      try {
+        return { kid, entry: { n, e, key: await importRsaPublicKey({ kty: 'RSA', n, e }) } }
+      } catch {
+        return undefined
+      }
+    }),
+  )
+  const keys = new Map<string, KeyEntry>()
+  for (const item of imported) {
+    if (item !== undefined && !keys.has(item.kid)) keys.set(item.kid, item.entry)
+  }
+  return keys
+}
+
+interface UsableJwk {
+  readonly kid: string
+  readonly n: string
+  readonly e: string
+}
+
+function isUsableJwk(value: unknown): value is UsableJwk {
+  if (typeof value !== 'object' || value === null) return false
+  const jwk = value as Record<string, unknown>
+  return (
+    jwk.kty === 'RSA' &&
+    typeof jwk.kid === 'string' &&
+    jwk.kid !== '' &&
+    (jwk.use === undefined || jwk.use === 'sig') &&
+    (jwk.alg === undefined || jwk.alg === 'RS256') &&
+    (jwk.key_ops === undefined || (Array.isArray(jwk.key_ops) && jwk.key_ops.includes('verify'))) &&
+    typeof jwk.e === 'string' &&
+    isCanonicalBase64url(jwk.e) &&
+    typeof jwk.n === 'string' &&
+    isCanonicalBase64url(jwk.n) &&
+    modulusBits(jwk.n) >= MIN_MODULUS_BITS
+  )
+}
+
+/** Bit length of the big-endian modulus, leading zero bytes ignored (RFC 7518 §6.3.1.1 forbids them, some issuers send one). */
+export function modulusBits(n: string): number {
+  const bytes = decodeBase64url(n)
+  let start = 0
+  while (start < bytes.length && bytes[start] === 0) start++
+  const first = bytes[start]
+  if (first === undefined) return 0
+  return (bytes.length - start - 1) * 8 + (32 - Math.clz32(first))
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error('timed out')), ms)
+    if (typeof timer === 'object' && typeof timer.unref === 'function') timer.unref()
+  })
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer))
+}
