@@ -30,6 +30,8 @@ export interface GitHubOidcErrorDetails {
   readonly expected?: unknown
   /** Seconds past `exp` (expired) or before `nbf`/`iat` (not yet valid). */
   readonly seconds?: number
+  /** Why the policy denied the caller (for logs; never sent to the caller). */
+  readonly reason?: string
   /** The underlying error (network failure, JSON syntax error, …). */
   readonly error?: unknown
 }

@@ -135,7 +135,7 @@ export function resolveOptions(options: VerifierOptions): ResolvedOptions {
     policy: compilePolicy(options.policy, 'policy'),
     clockTolerance: seconds(options.clockTolerance, 'clockTolerance', 30),
     maxTokenAge: options.maxTokenAge === undefined ? undefined : seconds(options.maxTokenAge, 'maxTokenAge', 0, true),
-    fetch: options.fetch ?? ((input, init) => globalThis.fetch(input, init)),
+    fetch: options.fetch ?? globalFetch,
     now: clock(currentDate),
     maxStale: seconds(keys.maxStale, 'keys.maxStale', 86_400),
     cooldown: seconds(keys.cooldown, 'keys.cooldown', 30),
@@ -144,6 +144,9 @@ export function resolveOptions(options: VerifierOptions): ResolvedOptions {
     cacheSize: count(options.cacheSize, 'cacheSize', 1024),
   })
 }
+
+// Looked up at call time, so a fetch patched after start-up (proxies, test doubles) is used.
+const globalFetch: typeof fetch = (input, init) => globalThis.fetch(input, init)
 
 function stringList(value: unknown, name: string): string[] {
   const list = typeof value === 'string' ? [value] : Array.isArray(value) ? [...(value as unknown[])] : undefined

@@ -2,6 +2,8 @@ import type { PublicKeyHandle, RsaPublicJwk } from './crypto-port.js'
 
 /** Web port (Bun, Deno, Workers, browsers): WebCrypto with cached `CryptoKey`s. */
 
+type WebCryptoKey = Parameters<typeof crypto.subtle.verify>[1]
+
 const RS256 = { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' } as const
 const encoder = new TextEncoder()
 const decoder = new TextDecoder()
@@ -14,7 +16,7 @@ export async function verifyRs256(key: PublicKeyHandle, signingInput: string, si
   try {
     return await crypto.subtle.verify(
       RS256,
-      key as CryptoKey,
+      key as WebCryptoKey,
       signature as Uint8Array<ArrayBuffer>,
       encoder.encode(signingInput),
     )
