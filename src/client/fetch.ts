@@ -34,8 +34,10 @@ export function createActionsFetch(options: ActionsFetchOptions, cache: TokenCac
     }
     const token = await cache.get(audience, resolved)
     const response = await send(token)
-    if (response.status !== 401 || !isReplayable(request, init)) return response
+    if (response.status !== 401) return response
+    // Even when this request cannot be replayed, the next one should not carry a refused token.
     cache.invalidate(audience, resolved, token)
+    if (!isReplayable(request, init)) return response
     let fresh: string
     try {
       fresh = await cache.get(audience, resolved)
