@@ -27,6 +27,34 @@ export class DocumentFetchError extends Error {
   override readonly name = 'DocumentFetchError'
 }
 
+/** The issuer's `jwks_uri` from its discovery document, which must name exactly this issuer. */
+export async function discoverJwksUri(issuer: string, options: FetchDocumentOptions): Promise<string> {
+  const { body } = await fetchDocument(`${issuer}/.well-known/openid-configuration`, options)
+  if (body.issuer !== issuer) throw new DocumentFetchError(`${issuer}: the discovery document names another issuer`)
+  const jwksUri = typeof body.jwks_uri === 'string' ? body.jwks_uri : ''
+  if (!isAllowedJwksUri(issuer, jwksUri)) {
+    throw new DocumentFetchError(
+      `${issuer}: jwks_uri must be https: on the issuer's host (its origin for a loopback issuer)`,
+    )
+  }
+  return jwksUri
+}
+
+/** DESIGN §3.2 rule 4: `https:` on the issuer's host; an `http:` loopback issuer (the testing kit) only its own origin. */
+export function isAllowedJwksUri(issuer: string, jwksUri: string): boolean {
+  let url: URL
+  let base: URL
+  try {
+    url = new URL(jwksUri)
+    base = new URL(issuer)
+  } catch {
+    return false
+  }
+  if (url.username !== '' || url.password !== '') return false
+  if (base.protocol === 'http:') return url.origin === base.origin
+  return url.protocol === 'https:' && url.host === base.host
+}
+
 export async function fetchDocument(url: string, options: FetchDocumentOptions): Promise<FetchedDocument> {
   const controller = new AbortController()
   let timer: ReturnType<typeof setTimeout> | undefined

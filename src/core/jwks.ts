@@ -2,7 +2,7 @@ import { decodeBase64url, importRsaPublicKey } from '#crypto'
 import { isCanonicalBase64url } from '../lib/base64url.js'
 import type { PublicKeyHandle } from '../lib/crypto-port.js'
 import { KeysUnavailableError, TokenInvalidError } from './errors.js'
-import { fetchDocument } from './jwks-fetch.js'
+import { discoverJwksUri, fetchDocument } from './jwks-fetch.js'
 import type { ResolvedOptions } from './options.js'
 
 /**
@@ -113,7 +113,7 @@ export function createKeyStore(options: ResolvedOptions): KeyStore {
 
   async function fetchKeySet(state: IssuerState): Promise<{ jwks: unknown; maxAge: number | undefined }> {
     try {
-      state.jwksUri ??= await discover(state.issuer)
+      state.jwksUri ??= await discoverJwksUri(state.issuer, options)
       const { body, maxAge } = await fetchDocument(state.jwksUri, options)
       return { jwks: body, maxAge }
     } catch (error) {
@@ -121,16 +121,6 @@ export function createKeyStore(options: ResolvedOptions): KeyStore {
       state.jwksUri = undefined
       throw error
     }
-  }
-
-  async function discover(issuer: string): Promise<string> {
-    const { body } = await fetchDocument(`${issuer}/.well-known/openid-configuration`, options)
-    if (body.issuer !== issuer) throw new Error(`${issuer}: the discovery document names another issuer`)
-    const jwksUri = typeof body.jwks_uri === 'string' ? body.jwks_uri : ''
-    if (!isAllowedJwksUri(issuer, jwksUri)) {
-      throw new Error(`${issuer}: jwks_uri must be https: on the issuer's host (same origin for a loopback issuer)`)
-    }
-    return jwksUri
   }
 
   async function readPersisted(state: IssuerState): Promise<boolean> {
@@ -228,21 +218,6 @@ export function createKeyStore(options: ResolvedOptions): KeyStore {
       return set.keys.get(kid)?.key === key
     },
   }
-}
-
-/** DESIGN §3.2 rule 4: `https:` on the issuer's host; an `http:` loopback issuer (the testing kit) only its own origin. */
-export function isAllowedJwksUri(issuer: string, jwksUri: string): boolean {
-  let url: URL
-  let base: URL
-  try {
-    url = new URL(jwksUri)
-    base = new URL(issuer)
-  } catch {
-    return false
-  }
-  if (url.username !== '' || url.password !== '') return false
-  if (base.protocol === 'http:') return url.origin === base.origin
-  return url.protocol === 'https:' && url.host === base.host
 }
 
 /**
