@@ -11,6 +11,7 @@
  * @module
  */
 export type { Endpoint, FailOptions, FaultMode } from './faults.js'
-export { createMockIssuer, type MockIssuer, type MockIssuerOptions } from './issuer.js'
+export { createMockIssuer } from './issuer.js'
 export type { MintOptions } from './mint.js'
 export { isPresetName, type MockClaims, type PresetClaims, type PresetName, presets } from './presets.js'
+export type { MockIssuer, MockIssuerOptions } from './types.js'

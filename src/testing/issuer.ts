@@ -2,71 +2,12 @@ import { randomBytes } from 'node:crypto'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { answer, type EndpointContext, guard, send } from './endpoints.js'
-import { type Endpoint, type FailOptions, type FaultMode, FaultTable, sendFault } from './faults.js'
+import { type Endpoint, FaultTable, sendFault } from './faults.js'
 import { KeyRing } from './keys.js'
 import { type MintOptions, mintToken } from './mint.js'
 import type { MockClaims } from './presets.js'
 import { checkBits, validate } from './settings.js'
-
-/** Options of {@link createMockIssuer}. Each is validated at start (a `TypeError` names it). */
-export interface MockIssuerOptions {
-  /** TCP port on `127.0.0.1`. Default `0` (a free port). */
-  readonly port?: number
-  /** Clock for `iat`/`nbf`/`exp` of minted tokens. Default real time. */
-  readonly now?: () => Date
-  /** `aud` when `mint()` or the token endpoint get no audience. Default `https://github.com/<repository_owner>`, like GitHub. */
-  readonly defaultAudience?: string
-  /** RSA modulus length of generated keys, in bits. Default `2048`. */
-  readonly keyBits?: number
-  /** Delay of the `'slow'` fault, in milliseconds. Default `10_000`. */
-  readonly slowMs?: number
-  /** Claims of the tokens the token endpoint mints (see `setTokenClaims`). Default none (the preset's). */
-  readonly tokenClaims?: MockClaims
-  /** Mint options of the tokens the token endpoint mints (see `setTokenClaims`). Default none. */
-  readonly tokenOptions?: MintOptions
-}
-
-/** A running local stand-in for GitHub's OIDC issuer. */
-export interface MockIssuer {
-  /** `http://127.0.0.1:PORT`, no trailing slash: pass it to `createVerifier({ issuer })`. */
-  readonly issuer: string
-  /** `${issuer}/.well-known/jwks`. */
-  readonly jwksUri: string
-  /** The variables GitHub's runner gives a job with `id-token: write`, pointing at this issuer. */
-  readonly env: { readonly ACTIONS_ID_TOKEN_REQUEST_URL: string; readonly ACTIONS_ID_TOKEN_REQUEST_TOKEN: string }
-  /** Live request counters since start (or `resetCounts()`), faulty requests included. */
-  readonly requests: { readonly discovery: number; readonly jwks: number; readonly token: number }
-  /** Sets every request counter to 0. */
-  resetCounts(): void
-  /**
-   * A signed ID token with realistic claims for the preset (default `'push'`), every claim
-   * overridable; claims set to `undefined` are removed from the token.
-   */
-  mint(claims?: MockClaims, options?: MintOptions): string
-  /**
-   * Signs any header and payload with the current key (attack tests). The header is used as
-   * given, except that `alg` defaults to `RS256` and `kid` to the current key's id when absent
-   * (pass `kid: undefined` to omit it).
-   */
-  sign(header: Record<string, unknown>, payload: Record<string, unknown>): string
-  /**
-   * Generates a new current key; the previous keys stay published (like GitHub's overlap) unless
-   * `dropPrevious`. `keyBits` overrides the issuer's modulus length for this key. Returns the new kid.
-   */
-  rotateKeys(options?: { readonly dropPrevious?: boolean; readonly keyBits?: number }): string
-  /** The current published JWKS document (a copy). */
-  jwks(): { keys: Record<string, unknown>[] }
-  /** Key id of the current signing key. */
-  readonly currentKid: string
-  /** Public JWK of the current key (for tests that craft HS256-with-public-key attacks etc.). */
-  readonly currentJwk: Readonly<Record<string, unknown>>
-  /** Sets the claims and mint options of the tokens the token endpoint mints from now on. */
-  setTokenClaims(claims?: MockClaims, options?: MintOptions): void
-  /** Injects a fault into discovery, JWKS and/or the token endpoint until `fail('none')` or for `times` requests. */
-  fail(mode: FaultMode, options?: FailOptions): void
-  /** Stops the server, closing every open connection and pending `'slow'` answer. */
-  close(): Promise<void>
-}
+import type { MockIssuer, MockIssuerOptions } from './types.js'
 
 const PATHS = new Map<string, Endpoint>([
   ['/.well-known/openid-configuration', 'discovery'],
@@ -93,11 +34,20 @@ export async function createMockIssuer(options: MockIssuerOptions = {}): Promise
   const counts = { discovery: 0, jwks: 0, token: 0 }
   const timers = new Set<NodeJS.Timeout>()
   const requestToken = randomBytes(24).toString('base64url')
-  let tokenClaims = options.tokenClaims ?? {}
-  let tokenOptions = options.tokenOptions ?? {}
   let issuer = ''
   const mint = (claims?: MockClaims, mintOptions?: MintOptions): string =>
     mintToken({ issuer, now: settings.now, defaultAudience: settings.defaultAudience, keys }, claims, mintOptions)
+  /** A trial mint, so that bad token endpoint settings fail where they are set, not as a 500 later. */
+  const checkTokenSettings = (claims: MockClaims, mintOptions: MintOptions, name: string): void => {
+    try {
+      mint(claims, mintOptions)
+    } catch (error) {
+      throw new TypeError(`${name}: ${error instanceof Error ? error.message : String(error)}`)
+    }
+  }
+  let tokenClaims = options.tokenClaims ?? {}
+  let tokenOptions = options.tokenOptions ?? {}
+  checkTokenSettings(tokenClaims, tokenOptions, 'options.tokenClaims/tokenOptions')
 
   const context: EndpointContext = {
     get issuer() {
@@ -180,6 +130,7 @@ export async function createMockIssuer(options: MockIssuerOptions = {}): Promise
       return keys.current.jwk
     },
     setTokenClaims(claims = {}, mintOptions = {}) {
+      checkTokenSettings(claims, mintOptions, 'setTokenClaims')
       tokenClaims = claims
       tokenOptions = mintOptions
     },

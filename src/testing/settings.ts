@@ -1,4 +1,4 @@
-import type { MockIssuerOptions } from './issuer.js'
+import type { MockIssuerOptions } from './types.js'
 
 /** The validated options of a mock issuer, defaults applied. */
 export interface Settings {

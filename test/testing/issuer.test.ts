@@ -49,7 +49,11 @@ describe('createMockIssuer', () => {
       x5t: expect.any(String),
     })
     expect(mock.currentKid).toMatch(/^[0-9A-F]{40}$/)
-    expect(Buffer.from(body.keys[0]?.x5t as string, 'base64url').toString('hex').toUpperCase()).toBe(mock.currentKid)
+    expect(
+      Buffer.from(body.keys[0]?.x5t as string, 'base64url')
+        .toString('hex')
+        .toUpperCase(),
+    ).toBe(mock.currentKid)
     expect(Buffer.from(body.keys[0]?.n as string, 'base64url')).toHaveLength(256)
   })
 
