@@ -179,7 +179,9 @@ function compileCheck(name: string, matcher: unknown, path: string): Check {
 /** A predicate check; `name` undefined is the whole-claims escape hatch. Fails closed on a throw. */
 function predicateCheck(name: string | undefined, predicate: (...args: never[]) => unknown): Check {
   const call = predicate as (first: unknown, claims: GitHubActionsClaims) => unknown
-  const label = predicate.name ? `predicate ${predicate.name}` : 'the predicate'
+  // An arrow written in the policy object is named after its key: only a real name says something.
+  const named = predicate.name !== '' && predicate.name !== (name ?? 'claims')
+  const label = named ? `predicate ${predicate.name}` : 'the predicate'
   let outcome: { threw: boolean; value: unknown } = { threw: false, value: undefined }
   return {
     test: (claims) => {
