@@ -182,7 +182,9 @@ function predicateCheck(name: string | undefined, predicate: (...args: never[]) 
   // An arrow written in the policy object is named after its key: only a real name says something.
   const named = predicate.name !== '' && predicate.name !== (name ?? 'claims')
   const label = named ? `predicate ${predicate.name}` : 'the predicate'
-  let outcome: { threw: boolean; value: unknown } = { threw: false, value: undefined }
+  // The last failure, kept for `explain` without allocating on the path where a later rule allows.
+  let threw = false
+  let outcome: unknown
   return {
     test: (claims) => {
       const value = name === undefined ? claims : Object.hasOwn(claims, name) ? claims[name] : undefined
@@ -190,19 +192,22 @@ function predicateCheck(name: string | undefined, predicate: (...args: never[]) 
       try {
         const result = call(value, claims)
         if (result === true) return true
-        outcome = { threw: false, value: result }
+        threw = false
+        outcome = result
       } catch (error) {
-        outcome = { threw: true, value: error }
+        threw = true
+        outcome = error
       }
       return false
     },
     explain: (claims) => {
       const subject = name === undefined ? 'claims' : describeClaim(claims, name)
-      if (name !== undefined && typeof claims[name] !== 'string') return `${subject}, never matches`
-      if (outcome.threw) return `${subject}, ${label} threw: ${errorMessage(outcome.value)}`
-      if (outcome.value === false) return `${subject}, rejected by ${label}`
-      const thenable = typeof (outcome.value as { then?: unknown } | null)?.then === 'function'
-      return `${subject}, ${label} returned ${thenable ? 'a Promise (predicates must be synchronous)' : `${typeof outcome.value}, not true`}`
+      const present = name === undefined || (Object.hasOwn(claims, name) && typeof claims[name] === 'string')
+      if (!present) return `${subject}, never matches`
+      if (threw) return `${subject}, ${label} threw: ${errorMessage(outcome)}`
+      if (outcome === false) return `${subject}, rejected by ${label}`
+      const thenable = typeof (outcome as { then?: unknown } | null)?.then === 'function'
+      return `${subject}, ${label} returned ${thenable ? 'a Promise (predicates must be synchronous)' : `${typeof outcome}, not true`}`
     },
   }
 }

@@ -232,7 +232,9 @@ describe('compilePolicy: matching', () => {
     const inherited = Object.assign(Object.create({ environment: 'prod', repo_property_x: 'y' }), claims)
     expect(allows({ environment: 'prod' }, inherited)).toBe(false)
     expect(allows({ repo_property_x: 'y' }, inherited)).toBe(false)
-    expect(allows({ repo_property_x: (value: string) => value !== '' }, inherited)).toBe(false)
+    expect(evaluate({ repo_property_x: (value: string) => value !== '' }, inherited)).toBe(
+      'repo_property_x is missing, never matches',
+    )
   })
 
   it('denies input that is not an object rather than throwing', () => {
@@ -289,6 +291,10 @@ describe('compilePolicy: predicates', () => {
         },
       }),
     ).toMatch(/threw: plain$/)
+  })
+
+  it('lets a later rule allow after a predicate denied an earlier one', () => {
+    expect(allows([{ ref: () => false }, { repository_id: '957014466' }])).toBe(true)
   })
 
   it('calls each predicate once per evaluation, also when explaining a denial', () => {
