@@ -1,7 +1,12 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { createActionsFetch, createActionsTokenSource, resetActionsTokenCache } from '../../src/client/index.js'
+import {
+  createActionsFetch,
+  createActionsTokenSource,
+  getActionsToken,
+  resetActionsTokenCache,
+} from '../../src/client/index.js'
 import { createMockIssuer, type MockIssuer } from '../../src/testing/index.js'
 import { against, claimsOf } from './helpers.js'
 
@@ -151,6 +156,16 @@ describe('createActionsFetch', () => {
     expect(response.status).toBe(401)
     expect(seen).toHaveLength(1)
     expect(seen[0]?.headers.authorization).toBe(`Bearer ${token}`)
+  })
+
+  it('rejects with the token error when the fresh token cannot be had after a 401', async () => {
+    await getActionsToken('app', against(kit)) // the token the app will refuse, already cached
+    kit.fail('500', { endpoints: ['token'] })
+    const actionsFetch = createActionsFetch({ audience: 'app', ...against(kit, { retries: 0 }) })
+    await expect(actionsFetch(`${origin}/x`)).rejects.toMatchObject({ code: 'ERR_ACTIONS_TOKEN_REQUEST', status: 500 })
+    expect(seen).toHaveLength(1)
+    expect(kit.requests.token).toBe(2)
+    kit.fail('none')
   })
 
   it('rejects with the token error when no token can be had', async () => {

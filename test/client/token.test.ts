@@ -4,6 +4,7 @@ import {
   createActionsTokenSource,
   getActionsHeader,
   getActionsToken,
+  isActionsTokenError,
   resetActionsTokenCache,
 } from '../../src/client/index.js'
 import { createMockIssuer, type MockIssuer } from '../../src/testing/index.js'
@@ -148,6 +149,22 @@ describe('the cache', () => {
     expect(kit.requests.token).toBe(2)
   })
 
+  it('does not cache a token whose exp cannot be read', async () => {
+    const segment = (text: string) => Buffer.from(text).toString('base64url')
+    for (const payload of ['not json', '{"aud":"x"}', '{"exp":"soon"}']) {
+      const value = `${segment('{"alg":"RS256"}')}.${segment(payload)}.${segment('signature')}`
+      let calls = 0
+      const stub: typeof fetch = async () => {
+        calls += 1
+        return Response.json({ value })
+      }
+      const source = createActionsTokenSource({ ...against(kit), fetch: stub })
+      expect(await source.getToken('no-exp')).toBe(value)
+      expect(await source.getToken('no-exp')).toBe(value)
+      expect(calls).toBe(2)
+    }
+  })
+
   it('does not cache a failure', async () => {
     kit.fail('500', { endpoints: ['token'], times: 1 })
     await expect(getActionsToken('after-failure', against(kit, { retries: 0 }))).rejects.toMatchObject({ status: 500 })
@@ -219,6 +236,8 @@ describe('a job without the permission', () => {
   it('explains the fix when the Actions variables are missing', async () => {
     const error = await getActionsToken('x', { env: { GITHUB_ACTIONS: 'true' } }).catch((e) => e)
     expect(error).toBeInstanceOf(ActionsTokenError)
+    expect(isActionsTokenError(error)).toBe(true)
+    expect(isActionsTokenError(new Error('x'))).toBe(false)
     expect(error.code).toBe('ERR_ACTIONS_ENV_MISSING')
     expect(error.attempts).toBe(0)
     expect(error.message).toContain('ACTIONS_ID_TOKEN_REQUEST_URL or ACTIONS_ID_TOKEN_REQUEST_TOKEN')
