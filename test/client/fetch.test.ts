@@ -92,14 +92,14 @@ describe('createActionsFetch', () => {
     expect(kit.requests.token).toBe(0)
   })
 
-  it.each([
+  it.each<[string, () => RequestInit['body'], string]>([
     ['no body', () => undefined, ''],
     ['a string body', () => 'payload', 'payload'],
     ['URLSearchParams', () => new URLSearchParams({ a: '1 2' }), 'a=1+2'],
     ['a Uint8Array', () => new TextEncoder().encode('bytes'), 'bytes'],
     ['an ArrayBuffer', () => new TextEncoder().encode('buffer').buffer, 'buffer'],
     ['a Blob', () => new Blob(['blob']), 'blob'],
-  ] as const)('on a 401 gets a fresh token and sends the request once more, with %s', async (_, body, text) => {
+  ])('on a 401 gets a fresh token and sends the request once more, with %s', async (_, body, text) => {
     const actionsFetch = wrapped()
     const init = body() === undefined ? { method: 'GET' } : { method: 'POST', body: body() }
     const response = await actionsFetch(`${origin}/retry`, init)
