@@ -101,7 +101,8 @@ describe('createActionsFetch', () => {
     ['a Blob', () => new Blob(['blob']), 'blob'],
   ])('on a 401 gets a fresh token and sends the request once more, with %s', async (_, body, text) => {
     const actionsFetch = wrapped()
-    const init = body() === undefined ? { method: 'GET' } : { method: 'POST', body: body() }
+    const payload = body()
+    const init: RequestInit = payload === undefined ? { method: 'GET' } : { method: 'POST', body: payload }
     const response = await actionsFetch(`${origin}/retry`, init)
     expect(response.status).toBe(200)
     expect(await response.text()).toBe('ok')
