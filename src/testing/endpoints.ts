@@ -1,5 +1,5 @@
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http'
-import type { Endpoint } from './faults.js'
+import type { MockEndpoint } from './faults.js'
 
 /** Claims GitHub's discovery document lists, plus `check_run_id` that newer tokens carry. */
 const CLAIMS_SUPPORTED = [
@@ -74,10 +74,16 @@ export interface EndpointContext {
 }
 
 /** The normal answer of an endpoint (no fault). */
-export function answer(endpoint: Endpoint, req: IncomingMessage, query: URLSearchParams, ctx: EndpointContext): Reply {
+export function answer(
+  endpoint: MockEndpoint,
+  req: IncomingMessage,
+  query: URLSearchParams,
+  ctx: EndpointContext,
+): Reply {
   if (req.method !== 'GET' && req.method !== 'HEAD') {
     return { status: 405, body: { message: 'Method Not Allowed' }, headers: { Allow: 'GET, HEAD' } }
   }
+  // Lifetimes inside the verifier's 1 min … 24 h clamp (DESIGN §3.3), so caching is exercised.
   if (endpoint === 'discovery') {
     return { status: 200, body: discovery(ctx.issuer), headers: { 'Cache-Control': 'public, max-age=3600' } }
   }

@@ -15,18 +15,18 @@ import type { ServerResponse } from 'node:http'
 export type FaultMode = 'none' | 'down' | 'slow' | 'garbage' | '500' | '429' | 'oversized' | 'redirect'
 
 /** The endpoints of the mock issuer that faults and counters apply to. */
-export type Endpoint = 'discovery' | 'jwks' | 'token'
+export type MockEndpoint = 'discovery' | 'jwks' | 'token'
 
 /** Where and how long a fault applies. */
 export interface FailOptions {
   /** The endpoints that fail. Default all three. */
-  readonly endpoints?: readonly Endpoint[]
+  readonly endpoints?: readonly MockEndpoint[]
   /** How many requests (in total, over these endpoints) get the fault before it clears. Default unlimited. */
   readonly times?: number
 }
 
 const MODES: readonly FaultMode[] = ['none', 'down', 'slow', 'garbage', '500', '429', 'oversized', 'redirect']
-export const ENDPOINTS: readonly Endpoint[] = ['discovery', 'jwks', 'token']
+export const ENDPOINTS: readonly MockEndpoint[] = ['discovery', 'jwks', 'token']
 
 interface Rule {
   readonly mode: Exclude<FaultMode, 'none'>
@@ -35,7 +35,7 @@ interface Rule {
 
 /** The fault currently set per endpoint; one `fail()` call shares its `times` budget. */
 export class FaultTable {
-  readonly #rules = new Map<Endpoint, Rule>()
+  readonly #rules = new Map<MockEndpoint, Rule>()
 
   set(mode: FaultMode, options: FailOptions = {}): void {
     if (!MODES.includes(mode)) throw new TypeError(`fail: mode must be one of ${MODES.join(', ')}`)
@@ -55,7 +55,7 @@ export class FaultTable {
   }
 
   /** The fault for one request to `endpoint`, spending one of its `times`. */
-  take(endpoint: Endpoint): Exclude<FaultMode, 'none'> | undefined {
+  take(endpoint: MockEndpoint): Exclude<FaultMode, 'none'> | undefined {
     const rule = this.#rules.get(endpoint)
     if (rule === undefined) return undefined
     rule.remaining -= 1

@@ -10,7 +10,7 @@
  *
  * @module
  */
-export type { Endpoint, FailOptions, FaultMode } from './faults.js'
+export type { FailOptions, FaultMode, MockEndpoint } from './faults.js'
 export { createMockIssuer } from './issuer.js'
 export type { MintOptions } from './mint.js'
 export { isPresetName, type MockClaims, type PresetClaims, type PresetName, presets } from './presets.js'

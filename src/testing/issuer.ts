@@ -2,14 +2,14 @@ import { randomBytes } from 'node:crypto'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { answer, type EndpointContext, guard, send } from './endpoints.js'
-import { type Endpoint, FaultTable, sendFault } from './faults.js'
+import { FaultTable, type MockEndpoint, sendFault } from './faults.js'
 import { KeyRing } from './keys.js'
 import { type MintOptions, mintToken } from './mint.js'
 import type { MockClaims } from './presets.js'
 import { checkBits, validate } from './settings.js'
 import type { MockIssuer, MockIssuerOptions } from './types.js'
 
-const PATHS = new Map<string, Endpoint>([
+const PATHS = new Map<string, MockEndpoint>([
   ['/.well-known/openid-configuration', 'discovery'],
   ['/.well-known/jwks', 'jwks'],
   ['/_apis/token', 'token'],

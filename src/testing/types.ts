@@ -26,9 +26,18 @@ export interface MockIssuer {
   readonly issuer: string
   /** `${issuer}/.well-known/jwks`. */
   readonly jwksUri: string
-  /** The variables GitHub's runner gives a job with `id-token: write`, pointing at this issuer. */
+  /**
+   * The variables GitHub's runner gives a job with `id-token: write`, pointing at this issuer's
+   * token endpoint `${issuer}/_apis/token?api-version=2.0`. Like the runner's, the endpoint answers
+   * `GET` with `Authorization: Bearer <ACTIONS_ID_TOKEN_REQUEST_TOKEN>` (else 401) and the
+   * `api-version` query (else 400), takes `&audience=…` from the query, and answers
+   * `{ "count": <length of value>, "value": "<jwt>" }`.
+   */
   readonly env: { readonly ACTIONS_ID_TOKEN_REQUEST_URL: string; readonly ACTIONS_ID_TOKEN_REQUEST_TOKEN: string }
-  /** Live request counters since start (or `resetCounts()`), faulty requests included. */
+  /**
+   * Live request counters since start (or `resetCounts()`): every request to the endpoint, whatever
+   * its method or fault. Requests that follow a `'redirect'` fault are not counted.
+   */
   readonly requests: { readonly discovery: number; readonly jwks: number; readonly token: number }
   /** Sets every request counter to 0. */
   resetCounts(): void
@@ -54,7 +63,11 @@ export interface MockIssuer {
   readonly currentKid: string
   /** Public JWK of the current key (for tests that craft HS256-with-public-key attacks etc.). */
   readonly currentJwk: Readonly<Record<string, unknown>>
-  /** Sets the claims and mint options of the tokens the token endpoint mints from now on. */
+  /**
+   * Sets the claims and mint options of the tokens the token endpoint mints from now on (no
+   * arguments: back to the default preset). An `audience` in the request wins over
+   * `options.audience`. Throws a `TypeError` at once for settings `mint()` would refuse.
+   */
   setTokenClaims(claims?: MockClaims, options?: MintOptions): void
   /** Injects a fault into discovery, JWKS and/or the token endpoint until `fail('none')` or for `times` requests. */
   fail(mode: FaultMode, options?: FailOptions): void
