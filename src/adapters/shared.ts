@@ -1,0 +1,135 @@
+import type { IncomingMessage } from 'node:http'
+import {
+  type AuthorizationInput,
+  createVerifier,
+  DEFAULT_REALM,
+  type GitHubActionsClaims,
+  GitHubOidcError,
+  type HttpErrorResponse,
+  type Policy,
+  toHttpError,
+  type Verifier,
+  type VerifierOptions,
+} from '../index.js'
+
+/** Options every adapter adds to the verifier's. `Req` is what the framework calls a request. */
+export interface AdapterHooks<Req> {
+  /** The `realm` of the `WWW-Authenticate` challenge. Default `'github-oidc'`. */
+  readonly realm?: string
+  /**
+   * Called with every refusal and its full reason (`error.code`, `error.cause`) for logs; the
+   * answer itself never reveals a policy. Default none.
+   */
+  readonly onError?: (error: GitHubOidcError, request: Req) => void
+}
+
+/** Reuse one verifier (and its key cache) across routes; `policy` can only make it stricter. */
+export interface SharedVerifierOptions {
+  readonly verifier: Verifier
+  /** A stricter policy for this route, applied with `verifier.withPolicy`. Default none. */
+  readonly policy?: Policy
+}
+
+/** Adapter options: the verifier's own options (DESIGN §3.1), or a verifier built once and shared. */
+export type GitHubOidcOptions<Req = unknown> = (VerifierOptions | SharedVerifierOptions) & AdapterHooks<Req>
+
+export type Outcome =
+  | { readonly ok: true; readonly claims: GitHubActionsClaims }
+  | { readonly ok: false; readonly error: GitHubOidcError; readonly http: HttpErrorResponse }
+
+export interface AdapterCore<Req> {
+  readonly verifier: Verifier
+  /**
+   * Authenticates the `Authorization` value(s) of a request. A refusal is reported to `onError` and
+   * returned with its HTTP answer (DESIGN §3.4); anything else thrown is a bug and is rethrown.
+   */
+  authenticate(input: AuthorizationInput, request: Req): Promise<Outcome>
+  /** The same adapter with a stricter policy (per route), sharing keys and caches. */
+  withPolicy(policy: Policy): AdapterCore<Req>
+}
+
+/** Validates adapter options once, at construction, and builds (or reuses) the verifier. */
+export function createAdapterCore<Req>(options: GitHubOidcOptions<Req>): AdapterCore<Req> {
+  if (typeof options !== 'object' || options === null) {
+    throw new TypeError('options: must be an object with `audience` and `policy`, or a shared `verifier`')
+  }
+  const { realm = DEFAULT_REALM, onError, ...rest } = options
+  if (typeof realm !== 'string' || realm === '') throw new TypeError('options.realm: must be a non-empty string')
+  if (onError !== undefined && typeof onError !== 'function') throw new TypeError('options.onError: must be a function')
+  return build(sharedVerifier(rest) ?? createVerifier(rest as VerifierOptions), realm, onError)
+}
+
+function sharedVerifier(options: object): Verifier | undefined {
+  if (!('verifier' in options)) return undefined
+  const { verifier, policy, ...other } = options as SharedVerifierOptions
+  if (typeof verifier?.authenticate !== 'function' || typeof verifier.withPolicy !== 'function') {
+    throw new TypeError('options.verifier: must be a verifier made by createVerifier')
+  }
+  const extra = Object.keys(other)[0]
+  if (extra !== undefined) throw new TypeError(`options.${extra}: set it on the shared verifier, not here`)
+  return policy === undefined ? verifier : verifier.withPolicy(policy)
+}
+
+function build<Req>(verifier: Verifier, realm: string, onError: AdapterHooks<Req>['onError']): AdapterCore<Req> {
+  return Object.freeze({
+    verifier,
+    async authenticate(input: AuthorizationInput, request: Req): Promise<Outcome> {
+      try {
+        return { ok: true, claims: await verifier.authenticate(input) }
+      } catch (error) {
+        if (!(error instanceof GitHubOidcError)) throw error
+        onError?.(error, request)
+        return { ok: false, error, http: toHttpError(error, { realm }) }
+      }
+    },
+    withPolicy: (policy: Policy) => build(verifier.withPolicy(policy), realm, onError),
+  })
+}
+
+/**
+ * A CORS preflight (`OPTIONS` with `Access-Control-Request-Method`, Fetch standard §3.2.2) never
+ * carries credentials, so it is passed on untouched for the app's CORS handling to answer.
+ */
+export function isPreflight(method: string | undefined, requestMethod: unknown): boolean {
+  return method === 'OPTIONS' && requestMethod !== undefined && requestMethod !== null && requestMethod !== ''
+}
+
+/**
+ * Every `Authorization` value of a Node.js request: `req.headers` keeps only the first of several,
+ * `headersDistinct` keeps them all so the core can refuse two (DESIGN §3.2 rule 1). Request
+ * objects that are not real sockets (Fastify's `inject`) may lack `headersDistinct`.
+ */
+export function nodeAuthorization(req: IncomingMessage): AuthorizationInput {
+  return req.headersDistinct === undefined ? req.headers.authorization : req.headersDistinct.authorization
+}
+
+/** The JSON answer of a refusal, for adapters that answer with a Web `Response`. */
+export function errorResponse(http: HttpErrorResponse): Response {
+  return Response.json(http.body, { status: http.status, headers: http.headers })
+}
+
+/**
+ * The error handed to a framework's own error path (Express `next(err)`, Fastify, Koa): its
+ * `status`/`statusCode`, `headers` and `expose` are what their default handlers read, so they answer
+ * with the right status, `WWW-Authenticate` and `Retry-After`. `cause` is the `GitHubOidcError`.
+ */
+export class GitHubOidcHttpError extends Error {
+  override readonly name = 'GitHubOidcHttpError'
+  readonly status: number
+  readonly statusCode: number
+  readonly headers: Readonly<Record<string, string>>
+  readonly body: HttpErrorResponse['body']
+  readonly code: GitHubOidcError['code']
+  /** The description is safe to show: it never holds the token nor the policy. */
+  readonly expose = true
+  declare readonly cause: GitHubOidcError
+
+  constructor(error: GitHubOidcError, http: HttpErrorResponse) {
+    super(http.body.error_description, { cause: error })
+    this.status = http.status
+    this.statusCode = http.status
+    this.headers = http.headers
+    this.body = http.body
+    this.code = error.code
+  }
+}
