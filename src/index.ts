@@ -22,7 +22,14 @@ export { DEFAULT_REALM, toHttpError } from './core/http.js'
 export type { JwksCache, JwksCacheEntry, KeysOptions, VerifierOptions } from './core/options.js'
 export { GITHUB_ISSUER } from './core/options.js'
 export * from './core/pins.js'
-export type { ClaimMatcher, CompiledPolicy, Policy, PolicyRule } from './core/policy.js'
+export type {
+  ClaimMatcher,
+  ClaimPredicate,
+  CompiledPolicy,
+  Policy,
+  PolicyClaimName,
+  PolicyRule,
+} from './core/policy.js'
 export { allOf, compilePolicy } from './core/policy.js'
 export type { Verifier } from './core/verify.js'
 export { createVerifier } from './core/verify.js'

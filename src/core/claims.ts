@@ -79,8 +79,13 @@ export const IDENTITY_CLAIMS = [
   'repository_owner_id',
 ] as const
 
-/** The claim names GitHub documents, for typing policies. */
-export type GitHubActionsClaimName = Exclude<keyof GitHubActionsClaims, number | symbol> & string
+/**
+ * The claim names GitHub documents. The index signature for claims GitHub adds later is dropped,
+ * so that a typo in a policy key is a type error.
+ */
+export type GitHubActionsClaimName = keyof {
+  [K in keyof GitHubActionsClaims as string extends K ? never : number extends K ? never : K]: unknown
+}
 
 /**
  * Checks that a verified payload has the identity claims of an ID token (DESIGN §3.2 rule 6).

@@ -1,4 +1,4 @@
-import type { GitHubActionsClaims } from './claims.js'
+import type { GitHubActionsClaimName, GitHubActionsClaims } from './claims.js'
 
 /** Decides one claim; called only when the claim is a present string. Anything but `true` denies. */
 export type ClaimPredicate = (value: string, claims: GitHubActionsClaims) => boolean
@@ -16,14 +16,8 @@ export type ClaimPredicate = (value: string, claims: GitHubActionsClaims) => boo
  */
 export type ClaimMatcher = string | readonly string[] | ClaimPredicate
 
-// `GitHubActionsClaims` has an index signature for claims GitHub adds later; drop it so that
-// only the documented names remain and a typo is a type error.
-type DocumentedClaimName = keyof {
-  [K in keyof GitHubActionsClaims as string extends K ? never : number extends K ? never : K]: unknown
-}
-
 /** Claim names a policy may match: the documented string claims (not the numeric `exp`/`iat`/`nbf`). */
-export type PolicyClaimName = Exclude<DocumentedClaimName, 'exp' | 'iat' | 'nbf'>
+export type PolicyClaimName = Exclude<GitHubActionsClaimName, 'exp' | 'iat' | 'nbf'>
 
 /** All matchers must hold (AND). Keys are claim names as GitHub spells them. */
 export type PolicyRule = { readonly [K in PolicyClaimName]?: ClaimMatcher } & {

@@ -88,7 +88,7 @@ export function createVerifier(options: VerifierOptions): Verifier {
         return allow(policy, await verifyToken(readBearerToken(input)))
       },
       withPolicy(extra) {
-        return withPolicy(allOf(policy, compilePolicy(extra, 'policy')))
+        return withPolicy(allOf(policy, compilePolicy(extra, 'withPolicy(policy)')))
       },
     }
     return Object.freeze(verifier)
