@@ -268,6 +268,7 @@ function isUsableJwk(value: unknown): value is UsableJwk {
     (jwk.key_ops === undefined || (Array.isArray(jwk.key_ops) && jwk.key_ops.includes('verify'))) &&
     typeof jwk.e === 'string' &&
     isCanonicalBase64url(jwk.e) &&
+    isSafeExponent(jwk.e) &&
     typeof jwk.n === 'string' &&
     isCanonicalBase64url(jwk.n) &&
     modulusBits(jwk.n) >= MIN_MODULUS_BITS
@@ -282,6 +283,19 @@ export function modulusBits(n: string): number {
   const first = bytes[start]
   if (first === undefined) return 0
   return (bytes.length - start - 1) * 8 + (32 - Math.clz32(first))
+}
+
+/**
+ * An odd public exponent from 3 to 2^32 − 1. Node.js imports `e = 1` (or 0), with which any
+ * signature equal to the padded hash verifies: refuse it even from the issuer's own key set.
+ */
+function isSafeExponent(e: string): boolean {
+  let value = 0
+  for (const byte of decodeBase64url(e)) {
+    value = value * 256 + byte
+    if (value > 0xffff_ffff) return false
+  }
+  return value >= 3 && value % 2 === 1
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
