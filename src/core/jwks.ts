@@ -41,9 +41,11 @@ interface KeyEntry {
 
 interface KeySet {
   readonly keys: ReadonlyMap<string, KeyEntry>
-  readonly refreshAt: number
-  /** `fetchedAt` + max(freshness, maxStale): beyond it the set is never used. */
-  readonly usableUntil: number
+  readonly fetchedAt: number
+  /** Milliseconds after `fetchedAt` from which requests start a refresh. */
+  readonly refreshAfter: number
+  /** Milliseconds after `fetchedAt` (max of freshness and maxStale) beyond which the set is never used. */
+  readonly usableFor: number
 }
 
 interface IssuerState {
@@ -72,15 +74,19 @@ export function createKeyStore(options: ResolvedOptions): KeyStore {
     })
   }
 
+  // Ages are compared, not instants, so a clock set back starts a refresh instead of freezing state.
   const usable = (state: IssuerState, now: number) =>
-    state.set !== undefined && now < state.set.usableUntil ? state.set : undefined
-  const coolingDown = (state: IssuerState, now: number) => now < state.attemptedAt + cooldownMs
+    state.set !== undefined && now - state.set.fetchedAt < state.set.usableFor ? state.set : undefined
+  const isRefreshDue = (set: KeySet, now: number) => now - set.fetchedAt >= set.refreshAfter || now < set.fetchedAt
+  const coolingDown = (state: IssuerState, now: number) =>
+    now >= state.attemptedAt && now - state.attemptedAt < cooldownMs
 
   function makeSet(keys: ReadonlyMap<string, KeyEntry>, fetchedAt: number, freshSeconds: number): KeySet {
     return {
       keys,
-      refreshAt: fetchedAt + freshSeconds * 1000 * REFRESH_AHEAD,
-      usableUntil: fetchedAt + Math.max(freshSeconds, options.maxStale) * 1000,
+      fetchedAt,
+      refreshAfter: freshSeconds * 1000 * REFRESH_AHEAD,
+      usableFor: Math.max(freshSeconds, options.maxStale) * 1000,
     }
   }
 
@@ -141,7 +147,7 @@ export function createKeyStore(options: ResolvedOptions): KeyStore {
     const now = options.now()
     // A timestamp from the future (a skewed clock elsewhere) must not extend the set's life.
     const set = makeSet(await importKeys(jwks, undefined), Math.min(fetchedAt, now), DEFAULT_FRESH_SECONDS)
-    if (set.keys.size === 0 || now >= set.usableUntil) return false
+    if (set.keys.size === 0 || now - set.fetchedAt >= set.usableFor) return false
     state.set = set
     return true
   }
@@ -156,7 +162,7 @@ export function createKeyStore(options: ResolvedOptions): KeyStore {
 
   function refreshIfDue(state: IssuerState, now: number): void {
     const set = state.set
-    if (set === undefined || now < set.refreshAt || state.pending !== undefined || coolingDown(state, now)) return
+    if (set === undefined || !isRefreshDue(set, now) || state.pending !== undefined || coolingDown(state, now)) return
     void update(state)
   }
 

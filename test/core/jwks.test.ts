@@ -276,6 +276,17 @@ describe('refresh and outages', () => {
     expect(await rejection(store.getKey(kit.issuer, kit.currentKid))).toMatchObject({ status: 503 })
   })
 
+  it('refreshes instead of freezing when the clock is set back', async () => {
+    const store = storeFor()
+    const key = await store.getKey(kit.issuer, kit.currentKid)
+    clock.t = T0 - HOUR
+    expect(await store.getKey(kit.issuer, kit.currentKid)).toBe(key)
+    await vi.waitFor(() => expect(kit.requests.jwks).toBe(2))
+    const newKid = kit.rotateKeys()
+    clock.t += 31 * SECOND
+    await expect(store.getKey(kit.issuer, newKid)).resolves.toBeDefined()
+  })
+
   it('recovers from an outage on the first refresh after the cooldown', async () => {
     const store = storeFor()
     await store.getKey(kit.issuer, kit.currentKid)
@@ -290,6 +301,27 @@ describe('refresh and outages', () => {
     clock.t += 21 * SECOND
     await expect(store.getKey(kit.issuer, newKid)).resolves.toBeDefined()
     expect(kit.requests).toMatchObject({ jwks: 3, discovery: 2 })
+  })
+})
+
+describe('isCurrent', () => {
+  it('is true only for the handle of that kid in a usable set of a configured issuer', async () => {
+    const store = storeFor()
+    const kid = kit.currentKid
+    expect(store.isCurrent(kit.issuer, kid, {})).toBe(false)
+    const key = await store.getKey(kit.issuer, kid)
+    expect(store.isCurrent(kit.issuer, kid, key)).toBe(true)
+    expect(store.isCurrent(kit.issuer, kid, {})).toBe(false)
+    expect(store.isCurrent(kit.issuer, randomKid(), key)).toBe(false)
+    expect(store.isCurrent('https://evil.example', kid, key)).toBe(false)
+  })
+
+  it('starts the refresh when only cached verdicts are being served', async () => {
+    const store = storeFor()
+    const key = await store.getKey(kit.issuer, kit.currentKid)
+    clock.t += 9 * MINUTE
+    expect(store.isCurrent(kit.issuer, kit.currentKid, key)).toBe(true)
+    await vi.waitFor(() => expect(kit.requests.jwks).toBe(2))
   })
 })
 
