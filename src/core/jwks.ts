@@ -195,11 +195,11 @@ export function createKeyStore(options: ResolvedOptions): KeyStore {
     if (set === undefined) throw unavailable(state, now)
     const entry = set.keys.get(kid)
     if (entry !== undefined) return entry.key
+    // The last attempt to refresh failed: the kid may be a key rotated in that we could not fetch.
+    // That is "cannot check now" (503, retry), not "bad token" (401).
+    if (state.lastError !== undefined) throw unavailable(state, now)
     throw new TokenInvalidError('ERR_TOKEN_SIGNATURE', "no key with the token's kid in the issuer's key set", {
-      cause:
-        state.lastError === undefined
-          ? { claim: 'kid', actual: kid }
-          : { claim: 'kid', actual: kid, error: state.lastError },
+      cause: { claim: 'kid', actual: kid },
     })
   }
 

@@ -1,6 +1,9 @@
 import type { PublicKeyHandle, RsaPublicJwk } from './crypto-port.js'
 
-/** Web port (Bun, Deno, Workers, browsers): WebCrypto with cached `CryptoKey`s. */
+/**
+ * Web port: WebCrypto with cached `CryptoKey`s, for runtimes without the `node` condition (workerd,
+ * browsers). Bun and Deno set `node` and load crypto-node.ts.
+ */
 
 type WebCryptoKey = Parameters<typeof crypto.subtle.verify>[1]
 

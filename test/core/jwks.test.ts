@@ -172,6 +172,19 @@ describe('unknown kid', () => {
     expect(kit.requests.jwks).toBe(1)
   })
 
+  it('answers 503, not 401, for an unknown kid when the refetch that could find it failed', async () => {
+    const store = storeFor()
+    const warmKid = kit.currentKid
+    const warm = await store.getKey(kit.issuer, warmKid)
+    const rotated = kit.rotateKeys()
+    kit.fail('down', { endpoints: ['jwks'] })
+    clock.t += 31 * SECOND
+    const error = await rejection(store.getKey(kit.issuer, rotated))
+    expect(error).toMatchObject({ code: 'ERR_KEYS_UNAVAILABLE', status: 503 })
+    expect(await store.getKey(kit.issuer, warmKid)).toBe(warm) // stale keys keep working
+    kit.fail('none')
+  })
+
   it('spends one fetch per cooldown on a flood of random kids', async () => {
     const store = storeFor({ cooldown: 30 })
     await store.getKey(kit.issuer, kit.currentKid)
