@@ -1,8 +1,9 @@
 import { generateKeyPairSync, type KeyObject } from 'node:crypto'
 import { beforeAll, describe, expect, it, vi } from 'vitest'
 import { GitHubOidcError } from '../../src/core/errors.js'
-import { createKeyStore, type KeyStore, modulusBits } from '../../src/core/jwks.js'
+import { createKeyStore, type KeyStore } from '../../src/core/jwks.js'
 import { isAllowedJwksUri, MAX_DOCUMENT_BYTES, parseMaxAge } from '../../src/core/jwks-fetch.js'
+import { modulusBits } from '../../src/core/jwks-keys.js'
 import { type KeysOptions, resolveOptions } from '../../src/core/options.js'
 
 // Documents the mock issuer cannot serve (another host, crafted keys, headers, bodies) come from an
