@@ -99,7 +99,9 @@ export function isPreflight(method: string | undefined, requestMethod: unknown):
  * `headersDistinct` keeps them all so the core can refuse two (DESIGN §3.2 rule 1). Request
  * objects that are not real sockets (Fastify's `inject`) may lack `headersDistinct`.
  */
-export function nodeAuthorization(req: IncomingMessage): AuthorizationInput {
+export function nodeAuthorization(
+  req: Pick<IncomingMessage, 'headers'> & { headersDistinct?: NodeJS.Dict<string[]> },
+): AuthorizationInput {
   return req.headersDistinct === undefined ? req.headers.authorization : req.headersDistinct.authorization
 }
 
