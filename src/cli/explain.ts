@@ -7,6 +7,9 @@ export interface ExplainContext {
   readonly at?: number | undefined
   /** The `--jwks` file, when keys come from one. */
   readonly jwksFile?: string | undefined
+  /** The `kid`s listed in that file, and the token's (unverified) `kid`. */
+  readonly jwksKids?: readonly unknown[] | undefined
+  readonly tokenKid?: unknown
 }
 
 /**
@@ -53,7 +56,7 @@ export function explainFailure(error: GitHubOidcError, context: ExplainContext =
     case 'ERR_POLICY_DENIED':
       return `the token is valid, but the policy denies it: ${safe(cause.reason ?? 'no rule matched')}`
     case 'ERR_KEYS_UNAVAILABLE': {
-      if (context.jwksFile !== undefined) return `no usable RS256 signing key in ${context.jwksFile}`
+      if (context.jwksFile !== undefined) return offlineKeyProblem(context.jwksFile, context)
       const reason = cause.error instanceof Error ? `: ${safe(cause.error.message)}` : ''
       return `the issuer's signing keys could not be fetched${reason}`
     }
@@ -73,6 +76,18 @@ export function failureJson(error: GitHubOidcError, context: ExplainContext = {}
     message: explainFailure(error, context),
     details: underlying instanceof Error ? { ...details, error: underlying.message } : details,
   }
+}
+
+/**
+ * With `--jwks` nothing is fetched, so the verifier's "keys unavailable" (the refetch for an unknown
+ * or unusable kid could not be made) means: the saved key set cannot verify this token.
+ */
+function offlineKeyProblem(file: string, context: ExplainContext): string {
+  const kid = context.tokenKid
+  if (typeof kid !== 'string') return `no usable RS256 signing key in ${file}`
+  return context.jwksKids?.includes(kid)
+    ? `the key with kid ${quote(kid)} in ${file} is not a usable RS256 signing key (RSA, 2048 bits or more)`
+    : `no key with kid ${quote(kid)} in the key set in ${file}`
 }
 
 function iso(ms: number): string {

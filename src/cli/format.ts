@@ -37,8 +37,9 @@ export function isoSeconds(seconds: number): string {
   return Number.isNaN(date.getTime()) ? String(seconds) : date.toISOString().replace('.000Z', 'Z')
 }
 
-/** `in 5 min` or `3 h ago`. */
+/** `in 5 min`, `3 h ago` or `now`. */
 export function relative(ms: number): string {
+  if (Math.abs(ms) < 1000) return 'now'
   const text = duration(Math.abs(ms) / 1000)
   return ms >= 0 ? `in ${text}` : `${text} ago`
 }

@@ -4,6 +4,7 @@ import { explainFailure, failureJson } from '../explain.js'
 import { claimsTable, isoSeconds } from '../format.js'
 import { describePolicy, parsePolicy, parseTime, readJwksFile, readTokenArgument, requireAudience } from '../input.js'
 import { EXIT_OK, EXIT_REJECTED, fetchOption, fromCommandLine, printJson, println } from '../io.js'
+import { decodeJwt } from './decode.js'
 
 export const verify: Command = {
   name: 'verify',
@@ -42,19 +43,25 @@ Examples:
     const atOption = args.string('at')
     const at = atOption === undefined ? undefined : parseTime(atOption)
     const jwksFile = args.string('jwks')
+    const jwks = jwksFile === undefined ? undefined : await readJwksFile(jwksFile)
     const issuers = args.strings('issuer')
     const options: VerifierOptions = {
       audience,
       policy,
       ...(issuers.length === 0 ? {} : { issuer: issuers }),
       ...(at === undefined ? {} : { currentDate: new Date(at) }),
-      ...(jwksFile === undefined ? fetchOption(io) : await offlineKeys(jwksFile, at ?? Date.now())),
+      ...(jwks === undefined ? fetchOption(io) : offlineKeys(jwks, jwksFile!, at ?? Date.now())),
       // One verification: nothing to remember.
       cacheSize: 0,
     }
     const verifier = fromCommandLine(() => createVerifier(options))
     const token = await readTokenArgument(args.positionals[0]!, io)
-    const context = { at, jwksFile }
+    const context = {
+      at,
+      jwksFile,
+      jwksKids: jwks?.keys.map((key) => (key as { kid?: unknown } | null)?.kid),
+      tokenKid: decodeHeader(token)?.kid,
+    }
     try {
       const claims = await verifier.verify(token)
       if (args.flag('json')) {
@@ -79,14 +86,19 @@ Examples:
 /**
  * `--jwks <file>`: the verifier has no option for static keys, so the file is handed in through the
  * persisted-cache hook (as fetched at `at`, hence fresh), and every request is refused so nothing
- * goes to the network, not even for an unknown `kid`.
+ * goes to the network, not even for an unknown `kid`. The verifier then reports an unknown kid as
+ * "keys unavailable" (a refetch failed); `explainFailure` words it for the saved file.
  */
-async function offlineKeys(file: string, at: number): Promise<Pick<VerifierOptions, 'keys' | 'fetch'>> {
-  const jwks = await readJwksFile(file)
+function offlineKeys(jwks: unknown, file: string, at: number): Pick<VerifierOptions, 'keys' | 'fetch'> {
   return {
     keys: { cache: { get: () => ({ jwks, fetchedAt: at }), set() {} } },
     fetch: async () => {
       throw new Error(`offline (--jwks ${file}): no request is made`)
     },
   }
+}
+
+function decodeHeader(token: string): Record<string, unknown> | undefined {
+  const decoded = decodeJwt(token)
+  return 'header' in decoded ? decoded.header : undefined
 }
