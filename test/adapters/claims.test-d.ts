@@ -4,11 +4,14 @@ import express from 'express'
 import Fastify from 'fastify'
 import { Hono } from 'hono'
 import Koa from 'koa'
+import type { NextRequest } from 'next/server.js'
 import { describe, expectTypeOf, test } from 'vitest'
 import { githubOidc as expressOidc } from '../../src/adapters/express.js'
 import { githubOidc as fastifyOidc, type GitHubOidcHook } from '../../src/adapters/fastify.js'
 import { githubOidc as honoOidc } from '../../src/adapters/hono.js'
 import { githubOidc as koaOidc } from '../../src/adapters/koa.js'
+import { GitHubOidcClaims } from '../../src/adapters/nestjs.js'
+import { withGitHubOidc as withNextOidc } from '../../src/adapters/next.js'
 import { githubOidc as nodeOidc } from '../../src/adapters/node.js'
 import { withGitHubOidc } from '../../src/adapters/web.js'
 import { createVerifier, type GitHubActionsClaims, type GitHubOidcError } from '../../src/index.js'
@@ -68,6 +71,21 @@ describe('claims reach the route as GitHubActionsClaims, without casts', () => {
       return Response.json(claims)
     })
     expectTypeOf(fetch).parameters.toEqualTypeOf<[Request, { DB: string }]>()
+  })
+
+  test('next: the route handler receives the NextRequest, the claims and the route context', () => {
+    type Context = { params: Promise<{ id: string }> }
+    const GET = withNextOidc<Context>(options, async (request, claims, context) => {
+      expectTypeOf(request).toEqualTypeOf<NextRequest>()
+      expectTypeOf(claims).toEqualTypeOf<GitHubActionsClaims>()
+      expectTypeOf(context).toEqualTypeOf<Context>()
+      return Response.json({ id: (await context.params).id })
+    })
+    expectTypeOf(GET).parameters.toEqualTypeOf<[NextRequest, Context]>()
+  })
+
+  test('nestjs: @GitHubOidcClaims() is a parameter decorator', () => {
+    expectTypeOf(GitHubOidcClaims()).toExtend<ParameterDecorator>()
   })
 })
 
