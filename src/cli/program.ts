@@ -19,7 +19,7 @@ const HELP = `github-oidc: get, inspect and verify GitHub Actions OIDC tokens
 Usage: github-oidc <command> [options]
 
 Commands:
-${COMMANDS.map((command) => `  ${command.name.padEnd(12)}${command.summary}`).join('\n')}
+${COMMANDS.map((command) => `  ${command.name.padEnd(14)}${command.summary}`).join('\n')}
 
 Options:
   -h, --help      show help (also: github-oidc <command> --help)
