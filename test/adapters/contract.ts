@@ -24,7 +24,8 @@ export const PREFLIGHT_ORIGIN = 'https://app.example.test'
 
 export interface TestRequest {
   readonly method?: string
-  readonly path?: '/claims' | '/strict'
+  /** Default `/claims`. */
+  readonly path?: string
   /** One value, or several to send several `Authorization` headers. */
   readonly authorization?: string | readonly string[]
   readonly headers?: Readonly<Record<string, string>>

@@ -40,7 +40,7 @@ runAdapterContract(
     const routes = routeModules(options)
     return {
       request: async (request) => {
-        const route = routes[request.path ?? '/claims']
+        const route = routes[request.path === '/strict' ? '/strict' : '/claims']
         const handler = request.method === 'OPTIONS' ? route.OPTIONS : route.GET
         return fromResponse(await handler(toNextRequest(request), { params: Promise.resolve({}) }))
       },
@@ -59,7 +59,7 @@ runAdapterContract(
         const nextRequest = toNextRequest(request)
         const gated = await gate(nextRequest)
         if (gated.headers.get('x-middleware-next') !== '1') return fromResponse(gated)
-        const route = routes[request.path ?? '/claims']
+        const route = routes[request.path === '/strict' ? '/strict' : '/claims']
         const handler = request.method === 'OPTIONS' ? route.OPTIONS : route.GET
         return fromResponse(await handler(nextRequest, { params: Promise.resolve({}) }))
       },
