@@ -66,7 +66,9 @@ function sharedVerifier(options: object): Verifier | undefined {
     throw new TypeError('options.verifier: must be a verifier made by createVerifier')
   }
   const extra = Object.keys(other)[0]
-  if (extra !== undefined) throw new TypeError(`options.${extra}: set it on the shared verifier, not here`)
+  if (extra !== undefined) {
+    throw new TypeError(`options.${extra}: not an adapter option; verifier options go to createVerifier`)
+  }
   return policy === undefined ? verifier : verifier.withPolicy(policy)
 }
 

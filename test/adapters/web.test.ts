@@ -68,7 +68,7 @@ describe('web: withGitHubOidc', () => {
     const { createVerifier } = await import('../../src/index.js')
     const verifier = createVerifier({ issuer: mock.issuer, audience: AUDIENCE, policy: 'any' })
     expect(() => withGitHubOidc({ verifier, audience: 'x' } as never, () => new Response('ok'))).toThrow(
-      /^options\.audience: set it on the shared verifier/,
+      /^options\.audience: not an adapter option/,
     )
   })
 })
