@@ -64,6 +64,7 @@ export class GitHubOidcGuard implements CanActivate {
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     if (context.getType() !== 'http') return false
+    if (this.core === undefined) throw new TypeError('GitHubOidcGuard: import GitHubOidcModule.forRoot(options)')
     const http = context.switchToHttp()
     const request = http.getRequest<PlatformRequest>()
     if (isPreflight(request.method, request.headers['access-control-request-method'])) return true

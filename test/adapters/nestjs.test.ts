@@ -1,7 +1,7 @@
 import 'reflect-metadata'
 import type { ArgumentsHost, INestApplication } from '@nestjs/common'
 import { Catch, Controller, type ExceptionFilter, Get, HttpException, Options, Res, UseGuards } from '@nestjs/common'
-import { APP_FILTER } from '@nestjs/core'
+import { APP_FILTER, APP_GUARD } from '@nestjs/core'
 import { ExpressAdapter } from '@nestjs/platform-express'
 import { FastifyAdapter } from '@nestjs/platform-fastify'
 import { Test } from '@nestjs/testing'
@@ -85,6 +85,31 @@ describe('nestjs: GitHubOidcGuard', () => {
       expect(JSON.parse(response.body)).toMatchObject({ error: 'invalid_request', code: 'ERR_REQUEST_INVALID' })
     } finally {
       await close()
+    }
+  })
+
+  it('protects every route when registered as APP_GUARD', async () => {
+    @Controller()
+    class OpenController {
+      @Get('claims')
+      claims(@GitHubOidcClaims() claims: GitHubActionsClaims): string {
+        return claims.repository
+      }
+    }
+    const moduleRef = await Test.createTestingModule({
+      imports: [GitHubOidcModule.forRoot({ issuer: mock.issuer, audience: AUDIENCE, policy: 'any' })],
+      controllers: [OpenController],
+      providers: [{ provide: APP_GUARD, useClass: GitHubOidcGuard }],
+    }).compile()
+    const app = moduleRef.createNestApplication({ logger: false })
+    await app.listen(0, '127.0.0.1')
+    try {
+      const origin = await app.getUrl()
+      expect((await sendHttp(origin, {})).status).toBe(401)
+      const response = await sendHttp(origin, { authorization: `Bearer ${mock.mint({}, { audience: AUDIENCE })}` })
+      expect(response.body).toBe('octo-org/octo-repo')
+    } finally {
+      await app.close()
     }
   })
 
