@@ -45,10 +45,8 @@ interface PlatformRequest extends Pick<IncomingMessage, 'method' | 'headers' | '
   raw?: PlatformRequest
   githubOidc?: GitHubActionsClaims
 }
-type PlatformResponse = {
-  header?(name: string, value: string): unknown
-  setHeader(name: string, value: string): unknown
-}
+/** Express's `res.header` and Fastify's `reply.header`. */
+type PlatformResponse = { header(name: string, value: string): unknown }
 
 /**
  * Verifies the bearer token and stores the claims on `request.githubOidc`. A refusal is thrown as an
@@ -70,12 +68,8 @@ export class GitHubOidcGuard implements CanActivate {
     if (isPreflight(request.method, request.headers['access-control-request-method'])) return true
     const outcome = await this.#coreFor(context).authenticate(nodeAuthorization(request.raw ?? request), request)
     if (!outcome.ok) {
-      // Express's `res.header` and Fastify's `reply.header`; a bare `ServerResponse` has `setHeader`.
       const response = http.getResponse<PlatformResponse>()
-      for (const [name, value] of Object.entries(outcome.http.headers)) {
-        if (typeof response.header === 'function') response.header(name, value)
-        else response.setHeader(name, value)
-      }
+      for (const [name, value] of Object.entries(outcome.http.headers)) response.header(name, value)
       throw new HttpException(outcome.http.body, outcome.http.status, { cause: outcome.error })
     }
     request.githubOidc = outcome.claims

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { createAuthenticator, withGitHubOidc } from '../../src/adapters/web.js'
 import { createMockIssuer, type MockIssuer } from '../../src/testing/index.js'
 import { AUDIENCE, fromResponse, runAdapterContract, toRequest } from './contract.js'
@@ -62,6 +62,19 @@ describe('web: withGitHubOidc', () => {
     expect(() => withGitHubOidc({ ...base, audiences: 'x' } as never, ok)).toThrow(/^options\.audiences: /)
     expect(() => withGitHubOidc({ verifier: {} as never }, ok)).toThrow(/^options\.verifier: /)
     expect(() => withGitHubOidc(base, undefined as never)).toThrow(TypeError)
+  })
+
+  it('rethrows an error that is not a verdict (a bug) instead of answering it as a refusal', async () => {
+    const bug = new Error('bug')
+    const onError = vi.fn()
+    const verifier = {
+      verify: () => Promise.reject(bug),
+      authenticate: () => Promise.reject(bug),
+      withPolicy: () => verifier,
+    }
+    const fetch = withGitHubOidc({ verifier, onError }, () => new Response('ok'))
+    await expect(fetch(toRequest({}))).rejects.toBe(bug)
+    expect(onError).not.toHaveBeenCalled()
   })
 
   it('refuses verifier options next to a shared verifier', async () => {
