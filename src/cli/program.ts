@@ -12,7 +12,8 @@ import { type CliIo, EXIT_OK, EXIT_REJECTED, EXIT_USAGE, println, UsageError } f
 
 export type { CliIo } from './io.js'
 
-const COMMANDS: readonly Command[] = [token, header, decode, verify, serve, call, mockIssuer]
+/** Every command, in the order of the help. */
+export const COMMANDS: readonly Command[] = [token, header, decode, verify, serve, call, mockIssuer]
 
 const HELP = `github-oidc: get, inspect and verify GitHub Actions OIDC tokens
 
@@ -62,11 +63,15 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   }
 }
 
-function findCommand(name: string): Command | undefined {
+export function findCommand(name: string): Command | undefined {
   return COMMANDS.find((command) => command.name === name)
 }
 
-function parseCommandLine(command: Command, argv: readonly string[]): Args {
+/**
+ * Parses a command's arguments like `main` does, without running it: throws on an unknown flag, a
+ * missing value or a wrong number of positionals (the README test checks its shell examples so).
+ */
+export function parseCommandLine(command: Command, argv: readonly string[]): Args {
   const options: Record<string, OptionSpec> = { ...command.options, help: { type: 'boolean', short: 'h' } }
   const { values, positionals } = parseArgs({ args: [...argv], options, allowPositionals: true, strict: true })
   const read = (name: string): unknown[] => {
