@@ -3,10 +3,12 @@ import { defineConfig } from 'vitest/config'
 export default defineConfig({
   resolve: {
     // `#crypto` resolves to the source of the Node.js port in tests (package.json "imports").
-    conditions: ['github-oidc:source', 'node', 'import', 'default'],
+    // No 'import' here: Vitest passes these to Node as --conditions, which would make CommonJS
+    // require() in frameworks (Express 5's router) load ESM builds of their dependencies.
+    conditions: ['github-oidc:source', 'node', 'default'],
   },
   ssr: {
-    resolve: { conditions: ['github-oidc:source', 'node', 'import', 'default'] },
+    resolve: { conditions: ['github-oidc:source', 'node', 'default'] },
   },
   test: {
     include: ['test/**/*.test.ts'],

@@ -9,8 +9,7 @@ import { fileURLToPath } from 'node:url'
 import swagger from '@fastify/swagger'
 import Fastify from 'fastify'
 import { githubOidc } from '../src/adapters/fastify.js'
-import { githubOidcSecurityScheme } from '../src/core/openapi.js'
-import { environment, GITHUB_ISSUER, ownerId } from '../src/index.js'
+import { environment, GITHUB_ISSUER, githubOidcSecurityScheme, ownerId } from '../src/index.js'
 
 export const app = Fastify({ logger: process.env.NODE_ENV !== 'test' })
 

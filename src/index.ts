@@ -19,6 +19,7 @@ export {
 } from './core/errors.js'
 export type { HttpErrorOptions, HttpErrorResponse } from './core/http.js'
 export { DEFAULT_REALM, toHttpError } from './core/http.js'
+export * from './core/openapi.js'
 export type { JwksCache, JwksCacheEntry, KeysOptions, VerifierOptions } from './core/options.js'
 export { GITHUB_ISSUER } from './core/options.js'
 export * from './core/pins.js'

@@ -1,4 +1,3 @@
-import type { IncomingMessage } from 'node:http'
 import {
   type AuthorizationInput,
   createVerifier,
@@ -97,13 +96,20 @@ export function isPreflight(method: string | undefined, requestMethod: unknown):
 }
 
 /**
+ * The part of Node's `IncomingMessage` read here, typed structurally so that the declarations of
+ * adapters for Workers and Deno do not need `@types/node`.
+ */
+export interface NodeRequestHeaders {
+  readonly headers: { readonly authorization?: string | undefined }
+  readonly headersDistinct?: { readonly authorization?: readonly string[] | undefined }
+}
+
+/**
  * Every `Authorization` value of a Node.js request: `req.headers` keeps only the first of several,
  * `headersDistinct` keeps them all so the core can refuse two (DESIGN §3.2 rule 1). Request
  * objects that are not real sockets (Fastify's `inject`) may lack `headersDistinct`.
  */
-export function nodeAuthorization(
-  req: Pick<IncomingMessage, 'headers'> & { headersDistinct?: NodeJS.Dict<string[]> },
-): AuthorizationInput {
+export function nodeAuthorization(req: NodeRequestHeaders): AuthorizationInput {
   return req.headersDistinct === undefined ? req.headers.authorization : req.headersDistinct.authorization
 }
 
