@@ -381,3 +381,48 @@ describe('messages', () => {
     }
   })
 })
+
+describe('no input becomes anything but a verdict', () => {
+  it('rejects 3000 random headers and tokens with a GitHubOidcError only', async () => {
+    let seed = 7
+    const next = () => {
+      seed = (seed * 1_103_515_245 + 12_345) >>> 0
+      return seed / 2 ** 32
+    }
+    const pieces = [
+      'Bearer ',
+      'bearer\t',
+      '.',
+      '..',
+      'eyJ',
+      '=',
+      ',',
+      ' ',
+      '\u0000',
+      'é',
+      '\ud800',
+      '{}',
+      'A'.repeat(5000),
+    ]
+    const realParts = kit.mint({}, { audience: AUDIENCE }).split('.')
+    const unexpected: unknown[] = []
+    for (let i = 0; i < 3000; i++) {
+      let input = ''
+      const count = Math.floor(next() * 8)
+      for (let j = 0; j < count; j++) {
+        const roll = next()
+        if (roll < 0.4) input += pieces[Math.floor(next() * pieces.length)]
+        else if (roll < 0.7) input += realParts[Math.floor(next() * realParts.length)]
+        else input += String.fromCharCode(Math.floor(next() * 0x3000))
+      }
+      const outcome = next() < 0.5 ? verifier.authenticate(input) : verifier.verify(input)
+      await outcome.then(
+        () => {},
+        (error: unknown) => {
+          if (!(error instanceof GitHubOidcError)) unexpected.push(error)
+        },
+      )
+    }
+    expect(unexpected).toEqual([])
+  })
+})
