@@ -6,6 +6,7 @@
  */
 import autocannon from 'autocannon'
 import { startChild } from './lib/child.js'
+import { median } from './lib/stats.js'
 
 /**
  * @typedef {object} ServerSpec
@@ -15,8 +16,9 @@ import { startChild } from './lib/child.js'
  *
  * @typedef {object} Measurement
  * @property {number} rate     2xx answers per second
- * @property {number} p50      latency, ms
- * @property {number} p99      latency, ms
+ * @property {number} cpuPerRequest  server CPU time per request, µs (all its threads)
+ * @property {number} p50      latency, ms (median over slices)
+ * @property {number} p99      latency, ms (median over slices)
  * @property {number} non2xx
  * @property {number} errors   connection errors and timeouts
  *
@@ -49,11 +51,20 @@ export async function measureGroup(context, specs, tokens) {
       tokens === 'repeated' ? repeatedLoad(/** @type {string} */ (context.pool[0])) : distinctLoad(context.pool)
     /** @type {Record<string, Measurement[]>} */
     const results = Object.fromEntries(specs.map((spec) => [spec.label, []]))
-    for (const port of ports) await hit(port, load, config.warmupSeconds, config.connections)
+    const servers = children.map((child, index) => ({ child, port: ports[index] }))
+    for (const server of servers) await hit(server, load, config.warmupSeconds, config.connections)
+    // Each run gives every server `httpSeconds` in slices taken in turns, so that other load on
+    // the machine hits them alike.
+    const slices = Math.max(1, Math.round(config.httpSeconds / SLICE_SECONDS))
     for (let run = 0; run < config.runs; run++) {
-      for (const [index, spec] of specs.entries()) {
-        results[spec.label]?.push(await hit(ports[index], load, config.httpSeconds, config.connections))
+      /** @type {Slice[][]} */
+      const parts = specs.map(() => [])
+      for (let slice = 0; slice < slices; slice++) {
+        for (const [index, server] of servers.entries()) {
+          parts[index]?.push(await hit(server, load, config.httpSeconds / slices, config.connections))
+        }
       }
+      for (const [index, spec] of specs.entries()) results[spec.label]?.push(combine(parts[index] ?? []))
     }
     return { results, pinned: children.every((child) => child.pinned) }
   } finally {
@@ -83,22 +94,58 @@ function distinctLoad(/** @type {string[]} */ pool) {
   }
 }
 
+const SLICE_SECONDS = 1
+
 /**
- * One autocannon run against `127.0.0.1:port`.
- * @param {number | undefined} port
+ * @typedef {object} Slice
+ * @property {number} ok
+ * @property {number} seconds
+ * @property {number} cpuMicros
+ * @property {number} requests
+ * @property {number} p50
+ * @property {number} p99
+ * @property {number} non2xx
+ * @property {number} errors
+ */
+
+/**
+ * One autocannon run against a server, with the server's CPU time and request count around it.
+ * @param {{ child: import('./lib/child.js').Child, port: number | undefined }} server
  * @param {object} load
  * @param {number} seconds
  * @param {number} connections
- * @returns {Promise<Measurement>}
+ * @returns {Promise<Slice>}
  */
-async function hit(port, load, seconds, connections) {
-  const result = await autocannon({ url: `http://127.0.0.1:${port}/`, connections, duration: seconds, ...load })
-  const ok = result['2xx']
+async function hit(server, load, seconds, connections) {
+  const before = await server.child.usage()
+  const result = await autocannon({ url: `http://127.0.0.1:${server.port}/`, connections, duration: seconds, ...load })
+  const after = await server.child.usage()
   return {
-    rate: ok / result.duration,
+    ok: result['2xx'],
+    seconds: result.duration,
+    cpuMicros: after.cpu.user + after.cpu.system - before.cpu.user - before.cpu.system,
+    requests: after.requests - before.requests,
     p50: result.latency.p50,
     p99: result.latency.p99,
     non2xx: result.non2xx,
     errors: result.errors + result.timeouts,
+  }
+}
+
+/** @param {Slice[]} slices @returns {Measurement} */
+function combine(slices) {
+  const sum = (/** @type {(slice: Slice) => number} */ pick) => slices.reduce((total, slice) => total + pick(slice), 0)
+  return {
+    rate: sum((slice) => slice.ok) / sum((slice) => slice.seconds),
+    cpuPerRequest:
+      sum((slice) => slice.cpuMicros) /
+      Math.max(
+        1,
+        sum((slice) => slice.requests),
+      ),
+    p50: median(slices.map((slice) => slice.p50)),
+    p99: median(slices.map((slice) => slice.p99)),
+    non2xx: sum((slice) => slice.non2xx),
+    errors: sum((slice) => slice.errors),
   }
 }

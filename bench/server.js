@@ -18,10 +18,25 @@ import { createFloorVerifier } from './lib/floor.js'
  * @property {{ keys: Record<string, unknown>[] }} jwks  given to the floor and jose servers, which never fetch
  */
 
+let requests = 0
+
 /** @param {ServerInput} input */
 async function main(input) {
   const port = await servers[input.framework](input)
+  // The parent asks for CPU time and request count around each measurement: CPU per request is
+  // the figure that other load on the machine disturbs least.
+  process.on('message', (/** @type {any} */ message) => {
+    if (message?.type === 'usage') process.send?.({ type: 'usage', id: message.id, cpu: process.cpuUsage(), requests })
+  })
   return { port }
+}
+
+/** @param {import('node:http').Server} server */
+function count(server) {
+  server.on('request', () => {
+    requests++
+  })
+  return server
 }
 
 /** @type {Record<ServerInput['framework'], (input: ServerInput) => Promise<number>>} */
@@ -65,7 +80,7 @@ const servers = {
     app.get('/', ...middleware, (/** @type {any} */ req, /** @type {any} */ res) => {
       res.json({ ok: true, repository: req.githubOidc?.repository ?? null })
     })
-    return listen(createServer(app))
+    return listen(count(createServer(app)))
   },
 
   async fastify(input) {
@@ -82,6 +97,7 @@ const servers = {
       ok: true,
       repository: request.githubOidc?.repository ?? null,
     }))
+    count(app.server)
     await app.listen({ host: '127.0.0.1', port: 0 })
     const address = app.server.address()
     return typeof address === 'object' && address !== null ? address.port : 0
@@ -97,7 +113,8 @@ const servers = {
     }
     app.get('/', (c) => c.json({ ok: true, repository: /** @type {any} */ (c.get('githubOidc'))?.repository ?? null }))
     return new Promise((resolve) => {
-      serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 }, (info) => resolve(info.port))
+      const server = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 }, (info) => resolve(info.port))
+      count(/** @type {import('node:http').Server} */ (server))
     })
   },
 }
@@ -140,6 +157,7 @@ async function nodeAuth(input) {
 
 /** @param {import('node:http').Server} server @returns {Promise<number>} */
 function listen(server) {
+  count(server)
   server.keepAliveTimeout = 30_000
   return new Promise((resolve) => {
     server.listen(0, '127.0.0.1', () => {

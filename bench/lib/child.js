@@ -13,6 +13,7 @@ import { pin } from './pin.js'
  * @property {Promise<any>} reply  the first `ready` or `result` payload
  * @property {boolean} pinned
  * @property {() => Promise<void>} stop
+ * @property {() => Promise<{ cpu: NodeJS.CpuUsage, requests: number }>} usage  a server's CPU time and request count
  */
 
 /**
@@ -35,6 +36,7 @@ export function startChild(script, input, options = {}) {
     timer.unref()
     child.on('message', (/** @type {any} */ message) => {
       clearTimeout(timer)
+      if (message?.type === 'usage') return
       if (message?.type === 'error') reject(new Error(`${script}: ${message.message}`))
       else resolve(message?.payload)
     })
@@ -46,10 +48,25 @@ export function startChild(script, input, options = {}) {
   })
   child.send({ type: 'start', input })
   const exited = new Promise((resolve) => child.once('exit', resolve))
+  let asked = 0
   return {
     process: child,
     reply,
     pinned,
+    usage() {
+      const id = ++asked
+      return new Promise((resolve, reject) => {
+        const onMessage = (/** @type {any} */ message) => {
+          if (message?.type !== 'usage' || message.id !== id) return
+          child.off('message', onMessage)
+          resolve({ cpu: message.cpu, requests: message.requests })
+        }
+        child.on('message', onMessage)
+        child.send({ type: 'usage', id }, (error) => {
+          if (error) reject(error)
+        })
+      })
+    },
     async stop() {
       if (child.exitCode === null && child.signalCode === null) child.kill()
       await exited

@@ -15,6 +15,7 @@ import { median, round } from './stats.js'
  * @property {string} measured  human value of the subject
  * @property {string} baseline  human value of the baseline (with its name)
  * @property {number | null} ratio
+ * @property {number | null} [cpuRatio]  HTTP rows: baseline's server CPU per request ÷ the subject's
  * @property {string} target    human target, `—` for context rows
  * @property {Status} status
  * @property {string} [note]    why skipped / what went wrong
@@ -65,6 +66,7 @@ const COLUMNS = /** @type {const} */ ([
   ['measured', 'measured'],
   ['baseline', 'baseline'],
   ['ratio', 'ratio'],
+  ['cpuRatio', 'CPU ratio'],
   ['target', 'target'],
   ['status', 'result'],
 ])
@@ -85,7 +87,10 @@ export function formatTable(rows) {
           lastFigure = row.figure
           return text
         }
-        if (key === 'ratio') return row.ratio === null ? '—' : row.ratio.toFixed(2)
+        if (key === 'ratio' || key === 'cpuRatio') {
+          const value = row[key]
+          return value === null || value === undefined ? '—' : value.toFixed(2)
+        }
         if (key === 'status')
           return row.status === 'pass' || row.status === 'miss' ? row.status.toUpperCase() : row.status
         return String(row[key])
