@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { githubOidc } from '../../adapters/node.js'
-import type { GitHubActionsClaims, GitHubOidcError, VerifierOptions } from '../../index.js'
+import { GITHUB_ISSUER, type GitHubActionsClaims, type GitHubOidcError, type VerifierOptions } from '../../index.js'
 import type { Command } from '../command.js'
 import { explainFailure } from '../explain.js'
 import { safe } from '../format.js'
@@ -74,16 +74,7 @@ Example (with "github-oidc mock-issuer" running and its env exported):
       return EXIT_REJECTED
     }
     const url = `http://${host.includes(':') ? `[${host}]` : host}:${(server.address() as AddressInfo).port}`
-    if (json) printJson(io, { event: 'listening', url, audience: options.audience, policy: describePolicy(policy) })
-    else {
-      println(io.stdout, `github-oidc serve: listening on ${url}`)
-      println(io.stdout, `  audience: ${[options.audience].flat().join(', ')}`)
-      println(
-        io.stdout,
-        `  issuer:   ${issuers.length === 0 ? 'https://token.actions.githubusercontent.com' : issuers.join(', ')}`,
-      )
-      println(io.stdout, `  policy:   ${describePolicy(policy)}`)
-    }
+    announce(io, json, url, options, describePolicy(policy))
     await untilAborted(io.signal)
     await new Promise<void>((resolve) => {
       server.close(() => resolve())
@@ -91,6 +82,17 @@ Example (with "github-oidc mock-issuer" running and its env exported):
     })
     return EXIT_OK
   },
+}
+
+function announce(io: CliIo, json: boolean, url: string, options: VerifierOptions, policy: string): void {
+  if (json) {
+    printJson(io, { event: 'listening', url, audience: options.audience, policy })
+    return
+  }
+  println(io.stdout, `github-oidc serve: listening on ${url}`)
+  println(io.stdout, `  audience: ${[options.audience].flat().join(', ')}`)
+  println(io.stdout, `  issuer:   ${[options.issuer ?? GITHUB_ISSUER].flat().join(', ')}`)
+  println(io.stdout, `  policy:   ${policy}`)
 }
 
 type Auth = (req: IncomingMessage, res: ServerResponse) => Promise<GitHubActionsClaims | undefined>
