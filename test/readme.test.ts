@@ -9,7 +9,8 @@
  *   commands parsed by the CLI's own parser, flags and arguments included (test/readme/shell.ts).
  * - `yaml` blocks are parsed; a workflow must grant `id-token: write`, and its `run` steps are
  *   checked like `sh` blocks.
- * - `mermaid` blocks are left alone. A block in any other language fails the test.
+ * - `mermaid` blocks are left alone; `text` blocks may only hold benchmark output copied verbatim
+ *   from bench/README.md. A block in any other language fails the test.
  *
  * Besides the blocks: the sections come in the order issue 5 lists, local links and anchors resolve,
  * the error table equals what `toHttpError` answers, the CLI table names every command, and the
@@ -34,7 +35,7 @@ import {
   TokenMissingError,
   toHttpError,
 } from '../src/index.js'
-import { extractBlocks, headings, section, slug, tableRows } from './readme/markdown.js'
+import { extractBlocks, headings, headingsOf, section, slug, tableRows } from './readme/markdown.js'
 import { checkShell } from './readme/shell.js'
 import { typeCheck } from './readme/typecheck.js'
 
@@ -66,7 +67,10 @@ describe('README.md', () => {
 
   it('labels every code block with a language this test checks', () => {
     expect(blocks.length).toBeGreaterThan(10)
-    for (const block of blocks) expect(['ts', 'sh', 'yaml', 'mermaid'], name(block)).toContain(block.lang)
+    for (const block of blocks) expect(['ts', 'sh', 'yaml', 'mermaid', 'text'], name(block)).toContain(block.lang)
+    // `text` is only for the benchmark output, copied from bench/README.md (checked below).
+    const performance = README.indexOf('\n## Performance\n')
+    for (const block of byLang('text')) expect(README.indexOf(block.code), name(block)).toBeGreaterThan(performance)
     for (const block of blocks) {
       const allowed = block.lang === 'ts' ? ['run'] : []
       for (const flag of block.flags) expect(allowed, name(block)).toContain(flag)
@@ -78,8 +82,12 @@ describe('README.md', () => {
     const links = [...README.matchAll(/\]\(([^)\s]+)\)/g)].map((match) => match[1]!)
     for (const link of links) {
       if (/^https?:\/\//.test(link)) continue
-      if (link.startsWith('#')) expect(anchors, link).toContain(link.slice(1))
-      else expect(existsSync(`${ROOT}${link.split('#')[0]}`), link).toBe(true)
+      const [file = '', anchor] = link.split('#')
+      if (file === '') expect(anchors, link).toContain(anchor)
+      else expect(existsSync(`${ROOT}${file}`), link).toBe(true)
+      if (file.endsWith('.md') && anchor !== undefined) {
+        expect(headingsOf(readFileSync(`${ROOT}${file}`, 'utf8')).map(slug), link).toContain(anchor)
+      }
     }
   })
 })
@@ -222,6 +230,9 @@ describe('README.md tables', () => {
     const bench = readFileSync(`${ROOT}bench/README.md`, 'utf8')
     const tableLines = text.split('\n').filter((line) => line.startsWith('|'))
     for (const line of tableLines) expect(bench, line).toContain(line)
+    const copied = byLang('text')
+    expect(copied.length).toBeGreaterThan(0)
+    for (const block of copied) expect(bench, name(block)).toContain(`\`\`\`text\n${block.code}\`\`\``)
   })
 })
 

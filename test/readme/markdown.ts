@@ -34,6 +34,14 @@ export function headings(markdown: string): string[] {
     .map((line) => line.slice(3).trim())
 }
 
+/** Every heading (`#` to `######`), for anchors into any markdown file. */
+export function headingsOf(markdown: string): string[] {
+  return withoutCode(markdown)
+    .split('\n')
+    .filter((line) => /^#{1,6} /.test(line))
+    .map((line) => line.replace(/^#+ /, '').trim())
+}
+
 /** The text of the `## title` section, up to the next `## `. */
 export function section(markdown: string, title: string): string {
   const text = withoutCode(markdown, true)
