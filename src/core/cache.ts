@@ -1,33 +1,46 @@
 /**
- * A bounded LRU map of verified tokens (DESIGN §3.2 rule 8). `Map` keeps insertion order, so the
- * first key is the least recently used; a hit is re-inserted at the end. Entries carry their own
- * expiry; the verifier still runs the time checks on every hit.
+ * A bounded cache of verified tokens (DESIGN §3.2 rule 8), least recently used out first, in two
+ * generations: entries go into `current`; when it holds half the capacity it becomes `previous` and
+ * the old `previous` is dropped whole. A hit in `previous` moves the entry back into `current`.
+ * Nothing is deleted one by one and nothing is iterated, so an insert costs one `Map.set` and the
+ * cache never holds more than `capacity` entries. Entries carry their own expiry; the verifier
+ * still runs the time checks on every hit.
  */
 export interface VerdictCache<V> {
-  get(token: string): V | undefined
-  set(token: string, value: V): void
-  delete(token: string): void
+  get(key: string): V | undefined
+  set(key: string, value: V): void
+  delete(key: string): void
 }
 
 export function createVerdictCache<V>(capacity: number): VerdictCache<V> {
-  const entries = new Map<string, V>()
   if (capacity === 0) return { get: () => undefined, set: () => {}, delete: () => {} }
+  const generation = Math.max(1, Math.floor(capacity / 2))
+  let current = new Map<string, V>()
+  let previous = new Map<string, V>()
+
+  function set(key: string, value: V): void {
+    if (current.size >= generation && !current.has(key)) {
+      previous = current
+      current = new Map()
+    }
+    current.set(key, value)
+  }
+
   return {
-    get(token) {
-      const value = entries.get(token)
-      if (value !== undefined) {
-        entries.delete(token)
-        entries.set(token, value)
+    get(key) {
+      const value = current.get(key)
+      if (value !== undefined) return value
+      const old = previous.get(key)
+      if (old !== undefined) {
+        previous.delete(key)
+        set(key, old)
       }
-      return value
+      return old
     },
-    set(token, value) {
-      entries.delete(token)
-      entries.set(token, value)
-      if (entries.size > capacity) entries.delete(entries.keys().next().value as string)
-    },
-    delete(token) {
-      entries.delete(token)
+    set,
+    delete(key) {
+      current.delete(key)
+      previous.delete(key)
     },
   }
 }

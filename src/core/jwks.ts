@@ -19,6 +19,11 @@ import type { ResolvedOptions } from './options.js'
 export interface KeyStore {
   /** The verification key for `kid` in `issuer`'s key set. */
   getKey(issuer: string, kid: string): Promise<PublicKeyHandle>
+  /**
+   * The key for `kid` when the usable set in memory has it, else `undefined` (then call `getKey`).
+   * Synchronous, so a warm verification waits on no promise; starts a background refresh when due.
+   */
+  peekKey(issuer: string, kid: string): PublicKeyHandle | undefined
   /** True while `key` is still the key for (issuer, kid) in the current, usable set. Synchronous. */
   isCurrent(issuer: string, kid: string, key: PublicKeyHandle): boolean
 }
@@ -202,6 +207,15 @@ export function createKeyStore(options: ResolvedOptions): KeyStore {
       if (set === undefined) set = await obtain(state)
       else refreshIfDue(state, now)
       return set.keys.get(kid)?.key ?? unknownKid(state, kid)
+    },
+    peekKey(issuer, kid) {
+      const state = states.get(issuer)
+      if (state === undefined) return undefined
+      const now = options.now()
+      const set = usable(state, now)
+      if (set === undefined) return undefined
+      refreshIfDue(state, now)
+      return set.keys.get(kid)?.key
     },
     isCurrent(issuer, kid, key) {
       const state = states.get(issuer)

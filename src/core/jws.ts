@@ -16,7 +16,8 @@ export interface ParsedToken {
 
 /**
  * Splits and decodes a compact JWS (RFC 7515 §7.1) and checks its header (DESIGN §3.2 rules 2–3):
- * three canonical base64url segments, JSON objects, `alg` exactly `RS256`, a `kid`, no `crit`.
+ * three non-empty segments, a canonical base64url signature, JSON objects, `alg` exactly `RS256`,
+ * a `kid`, no `crit`. Nothing decoded here is trusted before the signature is verified.
  *
  * Does not check: the signature, the issuer, any claim. `jku`, `x5u`, `jwk` and `x5c` name or embed
  * a key chosen by whoever made the token, so they are ignored, never used to find a key (RFC 8725
@@ -33,8 +34,17 @@ export function parseToken(token: string): ParsedToken {
   const headerSegment = token.slice(0, first)
   const payloadSegment = token.slice(first + 1, second)
   const signatureSegment = token.slice(second + 1)
-  for (const segment of [headerSegment, payloadSegment, signatureSegment]) {
-    if (segment === '' || !isCanonicalBase64url(segment)) malformed('token segment is not canonical base64url')
+  // Only the signature segment is checked here: it is the one part the signature does not cover,
+  // and lenient decoders map several strings to the same signature bytes. Header and payload are
+  // covered as the exact characters the issuer signed; `isCanonicalToken` classifies them when the
+  // signature fails, so scanning ~1 KiB twice is kept off the path of valid tokens (DESIGN §8).
+  if (
+    headerSegment === '' ||
+    payloadSegment === '' ||
+    !isCanonicalBase64url(signatureSegment) ||
+    signatureSegment === ''
+  ) {
+    malformed('token segment is not canonical base64url')
   }
   const header = decodeJsonObject(headerSegment, 'header')
   if (header.alg !== 'RS256') {
@@ -55,6 +65,11 @@ export function parseToken(token: string): ParsedToken {
     signingInput: token.slice(0, second),
     signature: decodeBase64url(signatureSegment),
   }
+}
+
+/** Whether every segment of a three-segment token is canonical base64url (RFC 7515 §2). */
+export function isCanonicalToken(token: string): boolean {
+  return token.split('.').every((segment) => segment !== '' && isCanonicalBase64url(segment))
 }
 
 function decodeJsonObject(segment: string, part: 'header' | 'payload'): Record<string, unknown> {

@@ -5,7 +5,7 @@ import { createVerdictCache } from './cache.js'
 import { assertIdentityClaims, type GitHubActionsClaims } from './claims.js'
 import { PolicyDeniedError, TokenInvalidError } from './errors.js'
 import { createKeyStore } from './jwks.js'
-import { parseToken } from './jws.js'
+import { isCanonicalToken, type ParsedToken, parseToken } from './jws.js'
 import { type ResolvedOptions, resolveOptions, type VerifierOptions } from './options.js'
 import { allOf, type CompiledPolicy, compilePolicy, type Policy } from './policy.js'
 
@@ -39,11 +39,22 @@ export interface Verifier {
 }
 
 interface CachedVerdict {
+  readonly token: string
   readonly claims: GitHubActionsClaims
   readonly issuer: string
   readonly kid: string
   readonly key: PublicKeyHandle
 }
+
+/**
+ * The verdict cache is keyed by the last characters of the signature, confirmed by comparing the
+ * whole token: each request brings a new header string, and hashing 32 characters instead of the
+ * whole ~1.2 KB token is what makes a repeated token cost a map lookup (DESIGN §8).
+ */
+const CACHE_KEY_LENGTH = 32
+const cacheKey = (token: string) => token.slice(-CACHE_KEY_LENGTH)
+
+type Verdict = GitHubActionsClaims | Promise<GitHubActionsClaims>
 
 /** Creates a verifier. Options are validated now: a bad one throws a `TypeError` naming it. */
 export function createVerifier(options: VerifierOptions): Verifier {
@@ -51,41 +62,68 @@ export function createVerifier(options: VerifierOptions): Verifier {
   const keys = createKeyStore(resolved)
   const verdicts = createVerdictCache<CachedVerdict>(resolved.cacheSize)
 
-  async function verifyToken(token: unknown): Promise<GitHubActionsClaims> {
+  /** Synchronous while the verdict or the key is in memory: a warm verification waits on no promise. */
+  function verifyToken(token: unknown): Verdict {
     if (typeof token !== 'string') throw new TokenInvalidError('ERR_TOKEN_MALFORMED', 'token is not a string')
-    const hit = verdicts.get(token)
-    if (hit !== undefined) {
+    const hit = verdicts.get(cacheKey(token))
+    if (hit !== undefined && hit.token === token) {
       if (keys.isCurrent(hit.issuer, hit.kid, hit.key)) {
         checkTimes(hit.claims, resolved)
         return hit.claims
       }
-      verdicts.delete(token)
+      verdicts.delete(cacheKey(token))
     }
-    const { kid, payload, signingInput, signature } = parseToken(token)
-    const issuer = payload.iss
+    const parsed = parseToken(token)
+    const issuer = parsed.payload.iss
     if (typeof issuer !== 'string' || !resolved.issuers.includes(issuer)) {
       // The unverified `iss` may only choose among configured issuers; it never becomes a URL to fetch.
       throw new TokenInvalidError('ERR_TOKEN_ISSUER', 'token issuer is not an accepted issuer', {
         cause: { claim: 'iss', actual: issuer, expected: resolved.issuers },
       })
     }
-    const key = await keys.getKey(issuer, kid)
-    const valid = verifyRs256(key, signingInput, signature)
-    if (!(typeof valid === 'boolean' ? valid : await valid)) {
+    const key = keys.peekKey(issuer, parsed.kid)
+    if (key !== undefined) return verifySignature(token, parsed, issuer, key)
+    return keys.getKey(issuer, parsed.kid).then((fetched) => verifySignature(token, parsed, issuer, fetched))
+  }
+
+  function verifySignature(token: string, parsed: ParsedToken, issuer: string, key: PublicKeyHandle): Verdict {
+    // Typed as the port's contract: the node port answers synchronously, the web port with a promise.
+    const valid = verifyRs256(key, parsed.signingInput, parsed.signature) as boolean | Promise<boolean>
+    if (typeof valid !== 'boolean') return valid.then((ok) => accept(token, parsed, issuer, key, ok))
+    return accept(token, parsed, issuer, key, valid)
+  }
+
+  function accept(token: string, parsed: ParsedToken, issuer: string, key: PublicKeyHandle, valid: boolean) {
+    if (!valid) {
+      if (!isCanonicalToken(token)) {
+        throw new TokenInvalidError('ERR_TOKEN_MALFORMED', 'token segment is not canonical base64url')
+      }
       throw new TokenInvalidError('ERR_TOKEN_SIGNATURE', 'token signature is invalid')
     }
-    const claims = checkClaims(payload, resolved)
-    verdicts.set(token, { claims, issuer, kid, key })
+    const claims = checkClaims(parsed.payload, resolved)
+    verdicts.set(cacheKey(token), { token, claims, issuer, kid: parsed.kid, key })
     return claims
   }
 
   function withPolicy(policy: CompiledPolicy): Verifier {
+    const decide = (verdict: Verdict): Promise<GitHubActionsClaims> =>
+      verdict instanceof Promise
+        ? verdict.then((claims) => allow(policy, claims))
+        : Promise.resolve(allow(policy, verdict))
     const verifier: Verifier = {
-      async verify(token) {
-        return allow(policy, await verifyToken(token))
+      verify(token) {
+        try {
+          return decide(verifyToken(token))
+        } catch (error) {
+          return Promise.reject(error)
+        }
       },
-      async authenticate(input) {
-        return allow(policy, await verifyToken(readBearerToken(input)))
+      authenticate(input) {
+        try {
+          return decide(verifyToken(readBearerToken(input)))
+        } catch (error) {
+          return Promise.reject(error)
+        }
       },
       withPolicy(extra) {
         return withPolicy(allOf(policy, compilePolicy(extra, 'withPolicy(policy)')))
@@ -103,6 +141,8 @@ function allow(policy: CompiledPolicy, claims: GitHubActionsClaims): GitHubActio
   return claims
 }
 
+const REQUIRED_TIMES = ['exp', 'iat'] as const
+
 /** Rule 6 after the signature: audience, times, identity claims. Returns the frozen claims. */
 function checkClaims(payload: Record<string, unknown>, options: ResolvedOptions): GitHubActionsClaims {
   const aud = payload.aud
@@ -115,7 +155,7 @@ function checkClaims(payload: Record<string, unknown>, options: ResolvedOptions)
       cause: { claim: 'aud', actual: aud, expected: options.audiences },
     })
   }
-  for (const name of ['exp', 'iat'] as const) {
+  for (const name of REQUIRED_TIMES) {
     if (!isNumericDate(payload[name])) invalidClaim(name, `token ${name} is missing or not a number`)
   }
   if (payload.nbf !== undefined && !isNumericDate(payload.nbf)) invalidClaim('nbf', 'token nbf is not a number')

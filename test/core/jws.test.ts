@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { GitHubOidcError } from '../../src/core/errors.js'
-import { parseToken } from '../../src/core/jws.js'
+import { isCanonicalToken, parseToken } from '../../src/core/jws.js'
 
 const encode = (value: unknown) =>
   Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)).toString('base64url')
@@ -35,19 +35,20 @@ describe('parseToken', () => {
     }
   })
 
-  it('rejects empty segments, whitespace, padding and bad base64url', () => {
+  it('rejects empty segments and a signature segment that is not canonical base64url', () => {
     const [h, p, s] = jwt().split('.') as [string, string, string]
-    for (const token of [
-      `.${p}.${s}`,
-      `${h}..${s}`,
-      `${h}.${p}.`,
-      ` ${h}.${p}.${s}`,
-      `${h}.${p}.${s} `,
-      `${h}.${p}=.${s}`,
-    ]) {
+    for (const token of [`.${p}.${s}`, `${h}..${s}`, `${h}.${p}.`, `${h}.${p}.${s} `, `${h}.${p}.${s}=`]) {
       expect(codeOf(token)).toBe('ERR_TOKEN_MALFORMED')
     }
     expect(codeOf(`${h}.${p}.${s.slice(0, -1)}+`)).toBe('ERR_TOKEN_MALFORMED')
+  })
+
+  it('tells canonical tokens from ones with whitespace, padding or other characters in any segment', () => {
+    const [h, p, s] = jwt().split('.') as [string, string, string]
+    expect(isCanonicalToken(`${h}.${p}.${s}`)).toBe(true)
+    for (const token of [` ${h}.${p}.${s}`, `${h}.${p}=.${s}`, `${h}.${p}*.${s}`, `${h}.${p}.${s}.x`, `${h}..${s}`]) {
+      expect(isCanonicalToken(token)).toBe(false)
+    }
   })
 
   it('rejects a header or payload that is not a JSON object', () => {

@@ -263,6 +263,18 @@ describe('signature tampering', () => {
     expect(await codeOf(verifier.verify(token))).toBe('ERR_TOKEN_SIGNATURE')
   })
 
+  it('calls a token with whitespace, padding or foreign characters in its header or payload malformed', async () => {
+    const [h, p, s] = parts()
+    for (const token of [
+      ` ${h}.${p}.${s}`,
+      `${h}.${p}=.${s}`,
+      `${h}.${p.slice(0, 10)}*${p.slice(11)}.${s}`,
+      `${h}=.${p}.${s}`,
+    ]) {
+      expect(await codeOf(verifier.verify(token))).toBe('ERR_TOKEN_MALFORMED')
+    }
+  })
+
   it('rejects a 100 KiB token as malformed', async () => {
     expect(await codeOf(verifier.verify(signed(claims({ padding: 'x'.repeat(100 * 1024) }))))).toBe(
       'ERR_TOKEN_MALFORMED',
@@ -288,6 +300,8 @@ describe('authenticate: every Authorization header form', () => {
       ['Bearer', 'ERR_REQUEST_INVALID'],
       [`Bearer ${token} ${token}`, 'ERR_REQUEST_INVALID'],
       [[`Bearer ${token}`, `Bearer ${token}`], 'ERR_REQUEST_INVALID'],
+      ['Bearer a"b.c.d', 'ERR_TOKEN_MALFORMED'],
+      [`Bearer ${token}\u0000`, 'ERR_TOKEN_MALFORMED'],
     ]
     for (const [input, code] of cases) expect(await codeOf(verifier.authenticate(input))).toBe(code)
   })
