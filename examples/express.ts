@@ -3,7 +3,7 @@
  * branches deploying to the `production` environment.
  *
  *   GITHUB_OIDC_AUDIENCE=https://deploy.example.com npx tsx examples/express.ts
- *   # in a job: curl -X POST -H "$(npx github-oidc header https://deploy.example.com)" http://…:3000/deploy
+ *   # in a job: curl -X POST -H "$(npx github-oidc header --audience https://deploy.example.com)" http://…:3000/deploy
  *
  * In your app, import from 'github-oidc' and 'github-oidc/express'.
  */

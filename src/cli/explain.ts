@@ -79,8 +79,8 @@ export function failureJson(error: GitHubOidcError, context: ExplainContext = {}
 }
 
 /**
- * With `--jwks` nothing is fetched, so the verifier's "keys unavailable" (the refetch for an unknown
- * or unusable kid could not be made) means: the saved key set cannot verify this token.
+ * With `--jwks` nothing is fetched, so the verifier's "keys unavailable" means: the saved key set
+ * has no usable RS256 signing key.
  */
 function offlineKeyProblem(file: string, context: ExplainContext): string {
   const kid = context.tokenKid

@@ -113,6 +113,7 @@ export function createKeyStore(options: ResolvedOptions): KeyStore {
   }
 
   async function fetchKeySet(state: IssuerState): Promise<{ jwks: unknown; maxAge: number | undefined }> {
+    if (options.jwks !== undefined) return { jwks: options.jwks, maxAge: MAX_FRESH_SECONDS }
     try {
       state.jwksUri ??= await discoverJwksUri(state.issuer, options)
       const { body, maxAge } = await fetchDocument(state.jwksUri, options)

@@ -30,6 +30,12 @@ export interface KeysOptions {
   readonly timeout?: number
   /** Optional persisted cache of the key set (serverless cold starts). Default none. */
   readonly cache?: JwksCache
+  /**
+   * A fixed key set (`{ keys: [...] }`, as GitHub publishes it) used instead of fetching the
+   * issuer's: offline verification, air-gapped servers, tests. Nothing is fetched and the set never
+   * goes stale; rotate by restarting with a new set. Default none: keys come from the issuer.
+   */
+  readonly jwks?: { readonly keys: readonly unknown[] }
 }
 
 export interface VerifierOptions {
@@ -79,6 +85,7 @@ export interface ResolvedOptions {
   readonly cooldown: number
   readonly timeout: number
   readonly cache: JwksCache | undefined
+  readonly jwks: { readonly keys: readonly unknown[] } | undefined
   readonly cacheSize: number
 }
 
@@ -126,6 +133,13 @@ export function resolveOptions(options: VerifierOptions): ResolvedOptions {
   if (cache !== undefined && (typeof cache?.get !== 'function' || typeof cache.set !== 'function')) {
     throw new TypeError('options.keys.cache: must be an object with get(issuer) and set(issuer, entry)')
   }
+  const jwks = keys.jwks
+  if (jwks !== undefined && (typeof jwks !== 'object' || jwks === null || !Array.isArray(jwks.keys))) {
+    throw new TypeError('options.keys.jwks: must be a key set, { keys: [...] }')
+  }
+  if (jwks !== undefined && cache !== undefined) {
+    throw new TypeError('options.keys.jwks: a fixed key set needs no persisted cache; remove keys.cache')
+  }
   if (!('policy' in options) || options.policy === undefined) {
     throw new TypeError("options.policy: required; say who may call (e.g. { repository_owner_id: '…' }), or 'any'")
   }
@@ -141,6 +155,7 @@ export function resolveOptions(options: VerifierOptions): ResolvedOptions {
     cooldown: seconds(keys.cooldown, 'keys.cooldown', 30),
     timeout: seconds(keys.timeout, 'keys.timeout', 5000, true),
     cache,
+    jwks,
     cacheSize: count(options.cacheSize, 'cacheSize', 1024),
   })
 }

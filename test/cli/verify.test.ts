@@ -126,7 +126,7 @@ describe('github-oidc verify --at --jwks (a real GitHub token, offline)', () => 
     )
     expect(code).toBe(1)
     expect(stderr).toBe(
-      `rejected (ERR_KEYS_UNAVAILABLE): no key with kid '78167F727DEC5D801DD1C8784C704A1C880EC0E1' in the key set in ${JWKS_1}\n`,
+      `rejected (ERR_TOKEN_SIGNATURE): no key with kid '78167F727DEC5D801DD1C8784C704A1C880EC0E1' in the key set in ${JWKS_1}\n`,
     )
     expect(network).not.toHaveBeenCalled()
   })

@@ -100,3 +100,34 @@ describe('the real GitHub key sets', () => {
     expect(await codeOf(verifier.verify(token9.token))).toBe('ERR_TOKEN_SIGNATURE')
   })
 })
+
+describe('a fixed key set (keys.jwks)', () => {
+  const fixture = realTokens[0] as RealToken
+  const refuse = (async () => {
+    throw new Error('no request may be made with a fixed key set')
+  }) as typeof fetch
+
+  it('verifies a real token offline, without any request', async () => {
+    const verifier = createVerifier({
+      audience: fixture.payload.aud,
+      policy: 'any',
+      fetch: refuse,
+      keys: { jwks: fixture.jwks as { keys: unknown[] } },
+      currentDate: new Date((fixture.payload.iat + 1) * 1000),
+    })
+    expect((await verifier.verify(fixture.token)).repository).toBe(fixture.payload.repository)
+  })
+
+  it('calls a kid missing from the set a signature failure, not an outage', async () => {
+    const token9 = realTokens.find((candidate) => candidate.name === 'token-9.jwt') as RealToken
+    const verifier = createVerifier({
+      audience: token9.payload.aud,
+      policy: 'any',
+      fetch: refuse,
+      keys: { jwks: fixture.jwks as { keys: unknown[] } },
+      currentDate: new Date((token9.payload.iat + 1) * 1000),
+    })
+    expect(await codeOf(verifier.verify(token9.token))).toBe('ERR_TOKEN_SIGNATURE')
+    expect(await codeOf(verifier.verify(token9.token))).toBe('ERR_TOKEN_SIGNATURE')
+  })
+})

@@ -88,6 +88,10 @@ describe('resolveOptions', () => {
     expect(messageOf({ ...valid, maxTokenAge: 0 })).toMatch(/^options\.maxTokenAge:/)
     expect(messageOf({ ...valid, keys: { timeout: 0 } })).toMatch(/^options\.keys\.timeout:/)
     expect(messageOf({ ...valid, keys: { cache: {} } })).toMatch(/^options\.keys\.cache:/)
+    expect(messageOf({ ...valid, keys: { jwks: [] } })).toMatch(/^options\.keys\.jwks:/)
+    expect(messageOf({ ...valid, keys: { jwks: { keys: {} } } })).toMatch(/^options\.keys\.jwks:/)
+    const cache = { get: () => undefined, set: () => {} }
+    expect(messageOf({ ...valid, keys: { jwks: { keys: [] }, cache } })).toMatch(/^options\.keys\.jwks:/)
     expect(messageOf({ ...valid, cacheSize: 1.5 })).toMatch(/^options\.cacheSize:/)
     expect(messageOf({ ...valid, currentDate: '2025-01-01' })).toMatch(/^options\.currentDate:/)
     expect(messageOf({ ...valid, fetch: 'fetch' })).toMatch(/^options\.fetch:/)

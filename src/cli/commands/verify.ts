@@ -50,7 +50,8 @@ Examples:
       policy,
       ...(issuers.length === 0 ? {} : { issuer: issuers }),
       ...(at === undefined ? {} : { currentDate: new Date(at) }),
-      ...(jwks === undefined ? fetchOption(io) : offlineKeys(jwks, jwksFile!, at ?? Date.now())),
+      // --jwks: the verifier's fixed key set; nothing is fetched, not even for an unknown kid.
+      ...(jwks === undefined ? fetchOption(io) : { keys: { jwks } }),
       // One verification: nothing to remember.
       cacheSize: 0,
     }
@@ -81,21 +82,6 @@ Examples:
       return EXIT_REJECTED
     }
   },
-}
-
-/**
- * `--jwks <file>`: the verifier has no option for static keys, so the file is handed in through the
- * persisted-cache hook (as fetched at `at`, hence fresh), and every request is refused so nothing
- * goes to the network, not even for an unknown `kid`. The verifier then reports an unknown kid as
- * "keys unavailable" (a refetch failed); `explainFailure` words it for the saved file.
- */
-function offlineKeys(jwks: unknown, file: string, at: number): Pick<VerifierOptions, 'keys' | 'fetch'> {
-  return {
-    keys: { cache: { get: () => ({ jwks, fetchedAt: at }), set() {} } },
-    fetch: async () => {
-      throw new Error(`offline (--jwks ${file}): no request is made`)
-    },
-  }
 }
 
 function decodeHeader(token: string): Record<string, unknown> | undefined {
