@@ -9,6 +9,7 @@ import {
   type GitHubOidcOptions,
   isPreflight,
   nodeAuthorization,
+  type Outcome,
 } from './shared.js'
 
 export type { GitHubOidcOptions } from './shared.js'
@@ -33,12 +34,21 @@ export function githubOidc(
 ): (req: Request, res: Response, next: NextFunction) => void {
   const core = createAdapterCore<Request>(options)
   return function githubOidc(req, _res, next) {
-    if (isPreflight(req.method, req.headers['access-control-request-method'])) return next()
-    // Express 4 ignores returned promises: settle explicitly, exactly once.
-    core.authenticate(nodeAuthorization(req), req).then((outcome) => {
+    if (isPreflight(req.method, () => req.headers['access-control-request-method'])) return next()
+    const finish = (outcome: Outcome) => {
       if (!outcome.ok) return next(new GitHubOidcHttpError(outcome.error, outcome.http))
       req.githubOidc = outcome.claims
       next()
-    }, next)
+    }
+    // Express 4 ignores returned promises: settle explicitly, exactly once. A repeated token is
+    // settled synchronously, without a promise.
+    let outcome: Outcome | Promise<Outcome>
+    try {
+      outcome = core.authenticate(nodeAuthorization(req), req)
+    } catch (error) {
+      return next(error)
+    }
+    if (outcome instanceof Promise) outcome.then(finish, next)
+    else finish(outcome)
   }
 }

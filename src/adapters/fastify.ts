@@ -10,6 +10,7 @@ import {
   type GitHubOidcOptions,
   isPreflight,
   nodeAuthorization,
+  type Outcome,
 } from './shared.js'
 
 export type { GitHubOidcOptions } from './shared.js'
@@ -17,7 +18,7 @@ export { GitHubOidcHttpError } from './shared.js'
 
 /** An `onRequest` hook that verifies the bearer token and sets `request.githubOidc`. */
 export interface GitHubOidcHook {
-  (request: FastifyRequest, reply: FastifyReply): Promise<void>
+  (request: FastifyRequest, reply: FastifyReply, done: (error?: Error) => void): void
   /** The same hook with a stricter policy for one route, sharing keys and caches. */
   withPolicy(policy: Policy): GitHubOidcHook
 }
@@ -46,11 +47,22 @@ async function plugin(app: FastifyInstance, options: GitHubOidcOptions<FastifyRe
 }
 
 function createHook(core: AdapterCore<FastifyRequest>): GitHubOidcHook {
-  async function githubOidc(request: FastifyRequest): Promise<void> {
-    if (isPreflight(request.method, request.headers['access-control-request-method'])) return
-    const outcome = await core.authenticate(nodeAuthorization(request.raw), request)
-    if (!outcome.ok) throw new GitHubOidcHttpError(outcome.error, outcome.http)
-    request.githubOidc = outcome.claims
+  // A callback hook, not an async one: a repeated token is settled synchronously, without a promise.
+  function githubOidc(request: FastifyRequest, _reply: FastifyReply, done: (error?: Error) => void): void {
+    if (isPreflight(request.method, () => request.headers['access-control-request-method'])) return done()
+    const finish = (outcome: Outcome) => {
+      if (!outcome.ok) return done(new GitHubOidcHttpError(outcome.error, outcome.http))
+      request.githubOidc = outcome.claims
+      done()
+    }
+    let outcome: Outcome | Promise<Outcome>
+    try {
+      outcome = core.authenticate(nodeAuthorization(request.raw), request)
+    } catch (error) {
+      return done(error as Error)
+    }
+    if (outcome instanceof Promise) outcome.then(finish, done)
+    else finish(outcome)
   }
   return Object.assign(githubOidc, { withPolicy: (policy: Policy) => createHook(core.withPolicy(policy)) })
 }

@@ -5,7 +5,14 @@ import type { Context, MiddlewareHandler } from 'hono'
 import { HTTPException } from 'hono/http-exception'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import type { GitHubActionsClaims } from '../index.js'
-import { createAdapterCore, errorResponse, type GitHubOidcOptions, isPreflight } from './shared.js'
+import {
+  createAdapterCore,
+  errorResponse,
+  type GitHubOidcOptions,
+  isPreflight,
+  type NodeRequestHeaders,
+  nodeAuthorization,
+} from './shared.js'
 
 export type { GitHubOidcOptions } from './shared.js'
 
@@ -22,8 +29,12 @@ export interface GitHubOidcEnv {
 export function githubOidc(options: GitHubOidcOptions<Context>): MiddlewareHandler<GitHubOidcEnv> {
   const core = createAdapterCore<Context>(options)
   return async function githubOidc(c, next) {
-    if (isPreflight(c.req.method, c.req.header('access-control-request-method'))) return next()
-    const outcome = await core.authenticate(c.req.raw, c)
+    if (isPreflight(c.req.method, () => c.req.header('access-control-request-method'))) return next()
+    // On @hono/node-server, `c.env.incoming` is Node's request: reading it avoids building a Web
+    // Request (and all its headers) for every call; elsewhere the Request is already there.
+    const incoming = (c.env as { incoming?: NodeRequestHeaders } | undefined)?.incoming
+    const input = incoming?.rawHeaders === undefined ? c.req.raw : nodeAuthorization(incoming)
+    const outcome = await core.authenticate(input, c)
     if (!outcome.ok) {
       const { http, error } = outcome
       throw new HTTPException(http.status as ContentfulStatusCode, {

@@ -32,7 +32,7 @@ declare module 'koa' {
 export function githubOidc(options: GitHubOidcOptions<Context>): Middleware<GitHubOidcState> {
   const core = createAdapterCore<Context>(options)
   return async function githubOidc(ctx: Context, next: Next): Promise<void> {
-    if (isPreflight(ctx.method, ctx.get('access-control-request-method'))) return next()
+    if (isPreflight(ctx.method, () => ctx.get('access-control-request-method'))) return next()
     const outcome = await core.authenticate(nodeAuthorization(ctx.req), ctx)
     if (!outcome.ok) throw new GitHubOidcHttpError(outcome.error, outcome.http)
     ctx.state.githubOidc = outcome.claims

@@ -65,7 +65,7 @@ export class GitHubOidcGuard implements CanActivate {
     if (this.core === undefined) throw new TypeError('GitHubOidcGuard: import GitHubOidcModule.forRoot(options)')
     const http = context.switchToHttp()
     const request = http.getRequest<PlatformRequest>()
-    if (isPreflight(request.method, request.headers['access-control-request-method'])) return true
+    if (isPreflight(request.method, () => request.headers['access-control-request-method'])) return true
     const outcome = await this.#coreFor(context).authenticate(nodeAuthorization(request.raw ?? request), request)
     if (!outcome.ok) {
       const response = http.getResponse<PlatformResponse>()

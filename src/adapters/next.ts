@@ -42,7 +42,8 @@ export function githubOidcMiddleware(
 ): (request: NextRequest) => Promise<Response> {
   const core = createAdapterCore<NextRequest>(options)
   return async function githubOidc(request) {
-    if (isPreflight(request.method, request.headers.get('access-control-request-method'))) return NextResponse.next()
+    if (isPreflight(request.method, () => request.headers.get('access-control-request-method')))
+      return NextResponse.next()
     const outcome = await core.authenticate(request, request)
     return outcome.ok ? NextResponse.next() : errorResponse(outcome.http)
   }

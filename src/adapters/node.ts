@@ -3,7 +3,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { GitHubActionsClaims } from '../index.js'
-import { createAdapterCore, type GitHubOidcOptions, nodeAuthorization } from './shared.js'
+import { createAdapterCore, type GitHubOidcOptions, nodeAuthorization, type Outcome } from './shared.js'
 
 export type { GitHubOidcOptions } from './shared.js'
 
@@ -16,8 +16,7 @@ export function githubOidc(
   options: GitHubOidcOptions<IncomingMessage>,
 ): (req: IncomingMessage, res: ServerResponse) => Promise<GitHubActionsClaims | undefined> {
   const core = createAdapterCore<IncomingMessage>(options)
-  return async function githubOidc(req, res) {
-    const outcome = await core.authenticate(nodeAuthorization(req), req)
+  const finish = (outcome: Outcome, res: ServerResponse): GitHubActionsClaims | undefined => {
     if (outcome.ok) return outcome.claims
     const body = JSON.stringify(outcome.http.body)
     res.writeHead(outcome.http.status, {
@@ -27,5 +26,16 @@ export function githubOidc(
     })
     res.end(body)
     return undefined
+  }
+  // Not an async function: a repeated token costs one settled promise, no suspended frame.
+  return function githubOidc(req, res) {
+    try {
+      const outcome = core.authenticate(nodeAuthorization(req), req)
+      return outcome instanceof Promise
+        ? outcome.then((settled) => finish(settled, res))
+        : Promise.resolve(finish(outcome, res))
+    } catch (error) {
+      return Promise.reject(error)
+    }
   }
 }

@@ -1,3 +1,4 @@
+import { authenticateNow } from '../core/verify.js'
 import {
   type AuthorizationInput,
   createVerifier,
@@ -41,8 +42,9 @@ export interface AdapterCore<Req> {
   /**
    * Authenticates the `Authorization` value(s) of a request. A refusal is reported to `onError` and
    * returned with its HTTP answer (DESIGN §3.4); anything else thrown is a bug and is rethrown.
+   * The outcome comes back directly, without a promise, when no I/O was needed (a repeated token).
    */
-  authenticate(input: AuthorizationInput, request: Req): Promise<Outcome>
+  authenticate(input: AuthorizationInput, request: Req): Outcome | Promise<Outcome>
   /** The same adapter with a stricter policy (per route), sharing keys and caches. */
   withPolicy(policy: Policy): AdapterCore<Req>
 }
@@ -72,15 +74,25 @@ function sharedVerifier(options: object): Verifier | undefined {
 }
 
 function build<Req>(verifier: Verifier, realm: string, onError: AdapterHooks<Req>['onError']): AdapterCore<Req> {
+  const refuse = (error: unknown, request: Req): Outcome => {
+    if (!(error instanceof GitHubOidcError)) throw error
+    onError?.(error, request)
+    return { ok: false, error, http: toHttpError(error, { realm }) }
+  }
   return Object.freeze({
     verifier,
-    async authenticate(input: AuthorizationInput, request: Req): Promise<Outcome> {
+    authenticate(input: AuthorizationInput, request: Req): Outcome | Promise<Outcome> {
       try {
-        return { ok: true, claims: await verifier.authenticate(input) }
+        const verdict = authenticateNow(verifier, input)
+        if (verdict instanceof Promise) {
+          return verdict.then(
+            (claims): Outcome => ({ ok: true, claims }),
+            (error: unknown) => refuse(error, request),
+          )
+        }
+        return { ok: true, claims: verdict }
       } catch (error) {
-        if (!(error instanceof GitHubOidcError)) throw error
-        onError?.(error, request)
-        return { ok: false, error, http: toHttpError(error, { realm }) }
+        return refuse(error, request)
       }
     },
     withPolicy: (policy: Policy) => build(verifier.withPolicy(policy), realm, onError),
@@ -89,10 +101,13 @@ function build<Req>(verifier: Verifier, realm: string, onError: AdapterHooks<Req
 
 /**
  * A CORS preflight (`OPTIONS` with `Access-Control-Request-Method`, Fetch standard §3.2.2) never
- * carries credentials, so it is passed on untouched for the app's CORS handling to answer.
+ * carries credentials, so it is passed on untouched for the app's CORS handling to answer. The
+ * header is read only for `OPTIONS`: on some runtimes reading any header builds them all.
  */
-export function isPreflight(method: string | undefined, requestMethod: unknown): boolean {
-  return method === 'OPTIONS' && requestMethod !== undefined && requestMethod !== null && requestMethod !== ''
+export function isPreflight(method: string | undefined, requestMethod: () => unknown): boolean {
+  if (method !== 'OPTIONS') return false
+  const value = requestMethod()
+  return value !== undefined && value !== null && value !== ''
 }
 
 /**
@@ -101,16 +116,28 @@ export function isPreflight(method: string | undefined, requestMethod: unknown):
  */
 export interface NodeRequestHeaders {
   readonly headers: { readonly authorization?: string | undefined }
+  readonly rawHeaders?: readonly string[]
   readonly headersDistinct?: { readonly authorization?: readonly string[] | undefined }
 }
 
 /**
  * Every `Authorization` value of a Node.js request: `req.headers` keeps only the first of several,
- * `headersDistinct` keeps them all so the core can refuse two (DESIGN §3.2 rule 1). Request
- * objects that are not real sockets (Fastify's `inject`) may lack `headersDistinct`.
+ * so the raw list is scanned and two values are handed on for the core to refuse (DESIGN §3.2
+ * rule 1). `rawHeaders` is already there; `headersDistinct` would build a map of every header on
+ * every request. Request objects without `rawHeaders` (some test doubles) fall back to the others.
  */
 export function nodeAuthorization(req: NodeRequestHeaders): AuthorizationInput {
-  return req.headersDistinct === undefined ? req.headers.authorization : req.headersDistinct.authorization
+  const raw = req.rawHeaders
+  if (raw === undefined) return req.headersDistinct?.authorization ?? req.headers.authorization
+  let first: string | undefined
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const name = raw[i] as string
+    if (name.length === 13 && name.toLowerCase() === 'authorization') {
+      if (first !== undefined) return [first, raw[i + 1] as string]
+      first = raw[i + 1] as string
+    }
+  }
+  return first
 }
 
 /** The JSON answer of a refusal, for adapters that answer with a Web `Response`. */

@@ -37,7 +37,7 @@ export function withGitHubOidc<Rest extends unknown[] = []>(
   }
   const core = createAdapterCore<Request>(rest)
   return async function githubOidc(request, ...args) {
-    if (preflight && isPreflight(request.method, request.headers.get('access-control-request-method'))) {
+    if (preflight && isPreflight(request.method, () => request.headers.get('access-control-request-method'))) {
       return preflight(request, ...args)
     }
     const outcome = await core.authenticate(request, request)

@@ -54,7 +54,30 @@ interface CachedVerdict {
 const CACHE_KEY_LENGTH = 32
 const cacheKey = (token: string) => token.slice(-CACHE_KEY_LENGTH)
 
-type Verdict = GitHubActionsClaims | Promise<GitHubActionsClaims>
+/** The claims now when the verdict or the key is in memory, else a promise of them. */
+export type Verdict = GitHubActionsClaims | Promise<GitHubActionsClaims>
+
+/** Each verifier's `authenticate` without the promise, for the adapters of this package. */
+const synchronous = new WeakMap<Verifier, (input: AuthorizationInput) => Verdict>()
+
+/**
+ * `verifier.authenticate(input)`, but with the claims returned directly when no I/O is needed (a
+ * remembered token, a cached key on Node.js), and failures thrown. Adapters use it so that a
+ * repeated token costs no promise on the request path (DESIGN §8). Internal to the package.
+ */
+export function authenticateNow(verifier: Verifier, input: AuthorizationInput): Verdict {
+  const now = synchronous.get(verifier)
+  return now === undefined ? verifier.authenticate(input) : now(input)
+}
+
+function settle(run: () => Verdict): Promise<GitHubActionsClaims> {
+  try {
+    const verdict = run()
+    return verdict instanceof Promise ? verdict : Promise.resolve(verdict)
+  } catch (error) {
+    return Promise.reject(error)
+  }
+}
 
 /** Creates a verifier. Options are validated now: a bad one throws a `TypeError` naming it. */
 export function createVerifier(options: VerifierOptions): Verifier {
@@ -106,30 +129,23 @@ export function createVerifier(options: VerifierOptions): Verifier {
   }
 
   function withPolicy(policy: CompiledPolicy): Verifier {
-    const decide = (verdict: Verdict): Promise<GitHubActionsClaims> =>
-      verdict instanceof Promise
-        ? verdict.then((claims) => allow(policy, claims))
-        : Promise.resolve(allow(policy, verdict))
+    const decide = (verdict: Verdict): Verdict =>
+      verdict instanceof Promise ? verdict.then((claims) => allow(policy, claims)) : allow(policy, verdict)
+    const authenticateNow = (input: AuthorizationInput) => decide(verifyToken(readBearerToken(input)))
     const verifier: Verifier = {
       verify(token) {
-        try {
-          return decide(verifyToken(token))
-        } catch (error) {
-          return Promise.reject(error)
-        }
+        return settle(() => decide(verifyToken(token)))
       },
       authenticate(input) {
-        try {
-          return decide(verifyToken(readBearerToken(input)))
-        } catch (error) {
-          return Promise.reject(error)
-        }
+        return settle(() => authenticateNow(input))
       },
       withPolicy(extra) {
         return withPolicy(allOf(policy, compilePolicy(extra, 'withPolicy(policy)')))
       },
     }
-    return Object.freeze(verifier)
+    Object.freeze(verifier)
+    synchronous.set(verifier, authenticateNow)
+    return verifier
   }
 
   return withPolicy(resolved.policy)
