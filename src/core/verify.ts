@@ -1,7 +1,7 @@
 import { verifyRs256 } from '#crypto'
 import type { PublicKeyHandle } from '../lib/crypto-port.js'
 import { type AuthorizationInput, readBearerToken } from './bearer.js'
-import { createVerdictCache } from './cache.js'
+import { createVerdictCache, fingerprint } from './cache.js'
 import { assertIdentityClaims, type GitHubActionsClaims } from './claims.js'
 import { PolicyDeniedError, TokenInvalidError } from './errors.js'
 import { createKeyStore } from './jwks.js'
@@ -124,7 +124,8 @@ export function createVerifier(options: VerifierOptions): Verifier {
       throw new TokenInvalidError('ERR_TOKEN_SIGNATURE', 'token signature is invalid')
     }
     const claims = checkClaims(parsed.payload, resolved)
-    verdicts.set(cacheKey(token), { token, claims, issuer, kid: parsed.kid, key })
+    if (verdicts.admit(fingerprint(token)))
+      verdicts.set(cacheKey(token), { token, claims, issuer, kid: parsed.kid, key })
     return claims
   }
 

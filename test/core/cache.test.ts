@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { createVerdictCache } from '../../src/core/cache.js'
+import { createVerdictCache, fingerprint } from '../../src/core/cache.js'
 
 describe('createVerdictCache', () => {
   it('keeps recently used entries and drops the least recently used', () => {
@@ -44,5 +44,40 @@ describe('createVerdictCache', () => {
     expect(kept).toBeGreaterThanOrEqual(8)
     expect(kept).toBeLessThanOrEqual(16)
     expect(cache.get('token-9999')).toBe(9999)
+  })
+})
+
+describe('admission', () => {
+  it('admits a fingerprint on its second sighting only', () => {
+    const cache = createVerdictCache<number>(4)
+    expect(cache.admit(1)).toBe(false)
+    expect(cache.admit(2)).toBe(false)
+    expect(cache.admit(1)).toBe(true)
+    expect(cache.admit(1)).toBe(false) // admitted once; the next sighting starts over
+  })
+
+  it('keeps at most capacity fingerprints, forgetting all at once when full', () => {
+    const cache = createVerdictCache<number>(2)
+    cache.admit(1)
+    cache.admit(2)
+    cache.admit(3) // full: the first two are forgotten
+    expect(cache.admit(1)).toBe(false)
+    expect(cache.admit(3)).toBe(true)
+  })
+
+  it('admits nothing with capacity 0', () => {
+    const cache = createVerdictCache<number>(0)
+    expect([cache.admit(1), cache.admit(1)]).toEqual([false, false])
+  })
+
+  it('fingerprints the end of a token as a small non-negative integer that depends on every character there', () => {
+    const token = `${'a'.repeat(100)}${'b'.repeat(24)}`
+    const print = fingerprint(token)
+    expect(Number.isSafeInteger(print) && print >= 0 && print < 2 ** 30).toBe(true)
+    expect(fingerprint(token)).toBe(print)
+    for (let i = token.length - 24; i < token.length; i++) {
+      expect(fingerprint(`${token.slice(0, i)}c${token.slice(i + 1)}`)).not.toBe(print)
+    }
+    expect(fingerprint('')).toBe(fingerprint(''))
   })
 })

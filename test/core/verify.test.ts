@@ -333,11 +333,29 @@ describe('policy', () => {
 })
 
 describe('the verdict cache', () => {
+  it('remembers a token from its second use, then answers from memory', async () => {
+    const fresh = make()
+    const token = signed(claims())
+    const first = await fresh.verify(token)
+    const second = await fresh.verify(token)
+    const third = await fresh.verify(token)
+    expect(second).not.toBe(first) // verified again: the first sighting is only noted
+    expect(third).toBe(second) // a cache hit returns the remembered claims
+  })
+
+  it('remembers nothing with cacheSize 0', async () => {
+    const uncached = make({ cacheSize: 0 })
+    const token = signed(claims())
+    const results = [await uncached.verify(token), await uncached.verify(token), await uncached.verify(token)]
+    expect(new Set(results).size).toBe(3)
+  })
+
   it('still expires a remembered token', async () => {
     let now = NOW
     const moving = make({ currentDate: () => new Date(now * 1000) })
     const token = signed(claims({ exp: NOW + 60 }))
     expect(await codeOf(moving.verify(token))).toBe('ok')
+    expect(await codeOf(moving.verify(token))).toBe('ok') // now remembered
     now = NOW + 91
     expect(await codeOf(moving.verify(token))).toBe('ERR_TOKEN_EXPIRED')
   })
@@ -355,6 +373,7 @@ describe('the verdict cache', () => {
       })
       const token = own.mint({}, { audience: AUDIENCE, expiresIn: 3600 })
       expect(await codeOf(moving.verify(token))).toBe('ok')
+      expect(await codeOf(moving.verify(token))).toBe('ok') // now remembered
       own.rotateKeys({ dropPrevious: true })
       now = NOW + 700 // past the 10 min freshness: the next request refreshes the set
       await codeOf(moving.verify(token))
