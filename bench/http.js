@@ -12,7 +12,7 @@ import { median } from './lib/stats.js'
  * @typedef {object} ServerSpec
  * @property {string} label
  * @property {'node' | 'express' | 'fastify' | 'hono'} framework
- * @property {'none' | 'ours' | 'floor' | 'jose'} auth
+ * @property {'none' | 'noop' | 'ours' | 'floor' | 'jose'} auth
  *
  * @typedef {object} Measurement
  * @property {number} rate     2xx answers per second

@@ -188,6 +188,8 @@ async function figures2and3() {
       [
         { label: 'none', framework, auth: 'none' },
         { label: 'ours', framework, auth: 'ours' },
+        // A pass-through middleware shows what the framework itself charges for one middleware.
+        ...(framework === 'node' ? [] : [{ label: 'noop', framework, auth: /** @type {const} */ ('noop') }]),
       ],
       'repeated',
     )
@@ -195,6 +197,36 @@ async function figures2and3() {
     rows.push(
       httpRow(`2.${framework}`, F2, title, results, 'ours', 'none', 0.9, { subject: 'ours', baseline: 'no auth' }),
     )
+    if (framework !== 'node') {
+      rows.push(
+        httpRow(
+          `2.${framework}.noop`,
+          F2,
+          `${framework} + no-op middleware vs no auth`,
+          results,
+          'noop',
+          'none',
+          undefined,
+          {
+            subject: 'no-op',
+            baseline: 'no auth',
+          },
+        ),
+        httpRow(
+          `2.${framework}.vs-noop`,
+          F2,
+          `${framework} + adapter vs no-op middleware`,
+          results,
+          'ours',
+          'noop',
+          undefined,
+          {
+            subject: 'ours',
+            baseline: 'no-op',
+          },
+        ),
+      )
+    }
   }
 
   log('figure 3: node:http, a distinct token on every request')

@@ -1,7 +1,7 @@
 /**
  * `github-oidc/hono`: middleware for Hono 4, on every runtime Hono runs on.
  */
-import type { Context, MiddlewareHandler } from 'hono'
+import type { Context, MiddlewareHandler, Next } from 'hono'
 import { HTTPException } from 'hono/http-exception'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import type { GitHubActionsClaims } from '../index.js'
@@ -12,6 +12,7 @@ import {
   isPreflight,
   type NodeRequestHeaders,
   nodeAuthorization,
+  type Outcome,
 } from './shared.js'
 
 export type { GitHubOidcOptions } from './shared.js'
@@ -28,13 +29,7 @@ export interface GitHubOidcEnv {
  */
 export function githubOidc(options: GitHubOidcOptions<Context>): MiddlewareHandler<GitHubOidcEnv> {
   const core = createAdapterCore<Context>(options)
-  return async function githubOidc(c, next) {
-    if (isPreflight(c.req.method, () => c.req.header('access-control-request-method'))) return next()
-    // On @hono/node-server, `c.env.incoming` is Node's request: reading it avoids building a Web
-    // Request (and all its headers) for every call; elsewhere the Request is already there.
-    const incoming = (c.env as { incoming?: NodeRequestHeaders } | undefined)?.incoming
-    const input = incoming?.rawHeaders === undefined ? c.req.raw : nodeAuthorization(incoming)
-    const outcome = await core.authenticate(input, c)
+  const settle = (c: Context<GitHubOidcEnv>, outcome: Outcome, next: Next) => {
     if (!outcome.ok) {
       const { http, error } = outcome
       throw new HTTPException(http.status as ContentfulStatusCode, {
@@ -44,6 +39,16 @@ export function githubOidc(options: GitHubOidcOptions<Context>): MiddlewareHandl
       })
     }
     c.set('githubOidc', outcome.claims)
-    await next()
+    return next()
+  }
+  // Not an async function: a repeated token goes on to `next()` without a promise of its own.
+  return function githubOidc(c, next) {
+    if (isPreflight(c.req.method, () => c.req.header('access-control-request-method'))) return next()
+    // On @hono/node-server, `c.env.incoming` is Node's request: reading it avoids building a Web
+    // Request (and all its headers) for every call; elsewhere the Request is already there.
+    const incoming = (c.env as { incoming?: NodeRequestHeaders } | undefined)?.incoming
+    const input = incoming?.rawHeaders === undefined ? c.req.raw : nodeAuthorization(incoming)
+    const outcome = core.authenticate(input, c)
+    return outcome instanceof Promise ? outcome.then((settled) => settle(c, settled, next)) : settle(c, outcome, next)
   }
 }
