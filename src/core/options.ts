@@ -67,7 +67,7 @@ export interface VerifierOptions {
   readonly currentDate?: Date | (() => Date)
   /** How keys are fetched and kept (DESIGN §3.3). */
   readonly keys?: KeysOptions
-  /** How many verified tokens are remembered (LRU, each until its `exp`). Default `1024`; `0` disables. */
+  /** How many verified tokens are remembered (from their second use, each until its `exp`). Default `1024`; `0` disables. */
   readonly cacheSize?: number
 }
 
