@@ -49,7 +49,10 @@ async function plugin(app: FastifyInstance, options: GitHubOidcOptions<FastifyRe
 function createHook(core: AdapterCore<FastifyRequest>): GitHubOidcHook {
   // A callback hook, not an async one: a repeated token is settled synchronously, without a promise.
   function githubOidc(request: FastifyRequest, _reply: FastifyReply, done: (error?: Error) => void): void {
-    if (isPreflight(request.method, () => request.headers['access-control-request-method'])) return done()
+    if (isPreflight(request.method, () => request.headers['access-control-request-method'])) {
+      done()
+      return
+    }
     const finish = (outcome: Outcome) => {
       if (!outcome.ok) return done(new GitHubOidcHttpError(outcome.error, outcome.http))
       request.githubOidc = outcome.claims
@@ -59,7 +62,8 @@ function createHook(core: AdapterCore<FastifyRequest>): GitHubOidcHook {
     try {
       outcome = core.authenticate(nodeAuthorization(request.raw), request)
     } catch (error) {
-      return done(error as Error)
+      done(error as Error)
+      return
     }
     if (outcome instanceof Promise) outcome.then(finish, done)
     else finish(outcome)
