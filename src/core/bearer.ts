@@ -42,7 +42,7 @@ export function readBearerToken(input: AuthorizationInput): string {
   }
   const token = value.slice(start)
   if (token.includes(' ') || token.includes('\t')) {
-    throw new RequestInvalidError('the Authorization header must carry exactly one token')
+    throw new RequestInvalidError('the Authorization header is not "Bearer <token>" with exactly one token')
   }
   return token
 }
