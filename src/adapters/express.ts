@@ -9,7 +9,7 @@ import {
   type GitHubOidcOptions,
   isPreflight,
   nodeAuthorization,
-  type Outcome,
+  whenAuthenticated,
 } from './shared.js'
 
 export type { GitHubOidcOptions } from './shared.js'
@@ -35,20 +35,18 @@ export function githubOidc(
   const core = createAdapterCore<Request>(options)
   return function githubOidc(req, _res, next) {
     if (isPreflight(req.method, () => req.headers['access-control-request-method'])) return next()
-    const finish = (outcome: Outcome) => {
-      if (!outcome.ok) return next(new GitHubOidcHttpError(outcome.error, outcome.http))
-      req.githubOidc = outcome.claims
-      next()
-    }
-    // Express 4 ignores returned promises: settle explicitly, exactly once. A repeated token is
-    // settled synchronously, without a promise.
-    let outcome: Outcome | Promise<Outcome>
-    try {
-      outcome = core.authenticate(nodeAuthorization(req), req)
-    } catch (error) {
-      return next(error)
-    }
-    if (outcome instanceof Promise) outcome.then(finish, next)
-    else finish(outcome)
+    // Express 4 ignores returned promises: settle explicitly, exactly once, and synchronously for
+    // a repeated token.
+    whenAuthenticated(
+      core,
+      nodeAuthorization(req),
+      req,
+      (outcome) => {
+        if (!outcome.ok) return next(new GitHubOidcHttpError(outcome.error, outcome.http))
+        req.githubOidc = outcome.claims
+        next()
+      },
+      next,
+    )
   }
 }

@@ -10,7 +10,7 @@ import {
   type GitHubOidcOptions,
   isPreflight,
   nodeAuthorization,
-  type Outcome,
+  whenAuthenticated,
 } from './shared.js'
 
 export type { GitHubOidcOptions } from './shared.js'
@@ -53,20 +53,17 @@ function createHook(core: AdapterCore<FastifyRequest>): GitHubOidcHook {
       done()
       return
     }
-    const finish = (outcome: Outcome) => {
-      if (!outcome.ok) return done(new GitHubOidcHttpError(outcome.error, outcome.http))
-      request.githubOidc = outcome.claims
-      done()
-    }
-    let outcome: Outcome | Promise<Outcome>
-    try {
-      outcome = core.authenticate(nodeAuthorization(request.raw), request)
-    } catch (error) {
-      done(error as Error)
-      return
-    }
-    if (outcome instanceof Promise) outcome.then(finish, done)
-    else finish(outcome)
+    whenAuthenticated(
+      core,
+      nodeAuthorization(request.raw),
+      request,
+      (outcome) => {
+        if (!outcome.ok) return done(new GitHubOidcHttpError(outcome.error, outcome.http))
+        request.githubOidc = outcome.claims
+        done()
+      },
+      done,
+    )
   }
   return Object.assign(githubOidc, { withPolicy: (policy: Policy) => createHook(core.withPolicy(policy)) })
 }

@@ -100,6 +100,29 @@ function build<Req>(verifier: Verifier, realm: string, onError: AdapterHooks<Req
 }
 
 /**
+ * Authenticates and calls `finish` with the outcome: synchronously when no I/O was needed (a
+ * repeated token), else when the promise settles. `fail` receives what is not a verdict (a bug),
+ * for callback-style frameworks (Express `next`, Fastify `done`) that must be called exactly once.
+ */
+export function whenAuthenticated<Req>(
+  core: AdapterCore<Req>,
+  input: AuthorizationInput,
+  request: Req,
+  finish: (outcome: Outcome) => void,
+  fail: (error: Error) => void,
+): void {
+  let outcome: Outcome | Promise<Outcome>
+  try {
+    outcome = core.authenticate(input, request)
+  } catch (error) {
+    fail(error as Error)
+    return
+  }
+  if (outcome instanceof Promise) outcome.then(finish, fail)
+  else finish(outcome)
+}
+
+/**
  * A CORS preflight (`OPTIONS` with `Access-Control-Request-Method`, Fetch standard §3.2.2) never
  * carries credentials, so it is passed on untouched for the app's CORS handling to answer. The
  * header is read only for `OPTIONS`: on some runtimes reading any header builds them all.
