@@ -65,17 +65,23 @@ export async function createMockIssuer(options: MockIssuerOptions = {}): Promise
     const path = mark === -1 ? url : url.slice(0, mark)
     const query = new URLSearchParams(mark === -1 ? '' : url.slice(mark + 1))
     const redirected = path.startsWith(`${REDIRECT_PREFIX}/`)
-    const endpoint = PATHS.get(redirected ? path.slice(REDIRECT_PREFIX.length) : path)
-    if (endpoint === undefined) {
+    let local = redirected ? path.slice(REDIRECT_PREFIX.length) : path
+    // The enterprise-scoped issuer: discovery and JWKS under `/<slug>/`, with its own `issuer`.
+    const scope = settings.enterprise === undefined ? undefined : `/${settings.enterprise}`
+    const scoped = scope !== undefined && local.startsWith(`${scope}/.well-known/`)
+    if (scoped) local = local.slice(scope.length)
+    const endpoint = PATHS.get(local)
+    if (endpoint === undefined || (scoped && endpoint === 'token')) {
       send(res, { status: 404, body: { message: 'Not Found' } })
       return
     }
+    const endpointContext = scoped ? { ...context, issuer: `${issuer}${scope}` } : context
     // The copy behind the redirect is neither counted nor faulty: it shows that a client followed.
     if (!redirected) counts[endpoint] += 1
     const fault = redirected ? undefined : faults.take(endpoint)
-    if (fault === undefined) send(res, answer(endpoint, req, query, context))
+    if (fault === undefined) send(res, answer(endpoint, req, query, endpointContext))
     else if (fault !== 'slow') sendFault(fault, res, `${issuer}${REDIRECT_PREFIX}${url}`)
-    else later(res, () => send(res, answer(endpoint, req, query, context)))
+    else later(res, () => send(res, answer(endpoint, req, query, endpointContext)))
   }
 
   /** Answers after `slowMs`, unless the client leaves or the issuer closes first. */

@@ -7,6 +7,7 @@ export interface Settings {
   readonly defaultAudience: string | undefined
   readonly keyBits: number
   readonly slowMs: number
+  readonly enterprise: string | undefined
 }
 
 /** Validates options once, at start: a bad option is a `TypeError` that names it. */
@@ -27,7 +28,11 @@ export function validate(options: MockIssuerOptions): Settings {
       throw new TypeError(`options.${name}: must be an object`)
     }
   }
-  return { port, now, defaultAudience, keyBits: checkBits(keyBits, 'options.keyBits'), slowMs }
+  const { enterprise } = options
+  if (enterprise !== undefined && (typeof enterprise !== 'string' || !/^[A-Za-z0-9-]+$/.test(enterprise))) {
+    throw new TypeError('options.enterprise: must be an enterprise slug of letters, digits and "-"')
+  }
+  return { port, now, defaultAudience, keyBits: checkBits(keyBits, 'options.keyBits'), slowMs, enterprise }
 }
 
 /**

@@ -18,6 +18,12 @@ export interface MockIssuerOptions {
   readonly tokenClaims?: MockClaims
   /** Mint options of the tokens the token endpoint mints (see `setTokenClaims`). Default none. */
   readonly tokenOptions?: MintOptions
+  /**
+   * Also serve the enterprise-scoped issuer `<issuer>/<slug>` (discovery and JWKS under `/<slug>/`,
+   * same keys), as GitHub does for enterprises with a customised issuer. Mint its tokens with
+   * `mint({ iss: \`${mock.issuer}/<slug>\` })`. Default none.
+   */
+  readonly enterprise?: string
 }
 
 /** A running local stand-in for GitHub's OIDC issuer. */

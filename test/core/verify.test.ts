@@ -153,11 +153,21 @@ describe('issuer look-alikes', () => {
     expect(kit.requests.discovery).toBe(0)
   })
 
-  it('accepts the enterprise-scoped issuer only for the configured slug', async () => {
-    const enterprise = make({ enterprise: 'acme' })
-    expect(await codeOf(enterprise.verify(signed(claims({ iss: `${kit.issuer}/other` }))))).toBe('ERR_TOKEN_ISSUER')
-    // `${issuer}/acme` passes the issuer check and goes on to that issuer's own keys (none served here).
-    expect(await codeOf(enterprise.verify(signed(claims({ iss: `${kit.issuer}/acme` }))))).toBe('ERR_KEYS_UNAVAILABLE')
+  it('accepts the enterprise-scoped issuer only for the configured slug, with that issuer’s keys', async () => {
+    const enterpriseKit = await createMockIssuer({ now: clock, enterprise: 'acme' })
+    try {
+      const scoped = `${enterpriseKit.issuer}/acme`
+      const options = { audience: AUDIENCE, policy: 'any', issuer: enterpriseKit.issuer, currentDate: clock } as const
+      const token = enterpriseKit.mint({ iss: scoped }, { audience: AUDIENCE })
+      const claims = await createVerifier({ ...options, enterprise: 'acme' }).verify(token)
+      expect(claims.iss).toBe(scoped)
+      expect(enterpriseKit.requests.discovery).toBe(1) // the scoped issuer's own discovery document
+      const other = enterpriseKit.mint({ iss: `${enterpriseKit.issuer}/other` }, { audience: AUDIENCE })
+      expect(await codeOf(createVerifier({ ...options, enterprise: 'acme' }).verify(other))).toBe('ERR_TOKEN_ISSUER')
+      expect(await codeOf(createVerifier(options).verify(token))).toBe('ERR_TOKEN_ISSUER')
+    } finally {
+      await enterpriseKit.close()
+    }
   })
 })
 

@@ -82,3 +82,45 @@ describe('createMockIssuer', () => {
     expect(mock.jwks().keys).toContainEqual(mock.currentJwk)
   })
 })
+
+describe('the enterprise-scoped issuer', () => {
+  it('serves discovery and the same keys under /<slug>/, with the scoped issuer', async () => {
+    const kit = await createMockIssuer({ enterprise: 'acme-corp' })
+    try {
+      const scoped = `${kit.issuer}/acme-corp`
+      const discovery = (await (await fetch(`${scoped}/.well-known/openid-configuration`)).json()) as Record<
+        string,
+        unknown
+      >
+      expect(discovery).toMatchObject({ issuer: scoped, jwks_uri: `${scoped}/.well-known/jwks` })
+      expect(await (await fetch(`${scoped}/.well-known/jwks`)).json()).toEqual(kit.jwks())
+      expect(kit.requests).toMatchObject({ discovery: 1, jwks: 1 })
+      const token = kit.mint({ iss: scoped }, { audience: 'api' })
+      const { payload } = await jwtVerify(token, createRemoteJWKSet(new URL(`${scoped}/.well-known/jwks`)), {
+        issuer: scoped,
+        audience: 'api',
+      })
+      expect(payload.iss).toBe(scoped)
+    } finally {
+      await kit.close()
+    }
+  })
+
+  it('serves no other slug, no token endpoint under the slug, and nothing without the option', async () => {
+    const kit = await createMockIssuer({ enterprise: 'acme' })
+    const plain = await createMockIssuer()
+    try {
+      expect((await fetch(`${kit.issuer}/other/.well-known/openid-configuration`)).status).toBe(404)
+      expect((await fetch(`${kit.issuer}/acme/_apis/token?api-version=2.0`)).status).toBe(404)
+      expect((await fetch(`${plain.issuer}/acme/.well-known/openid-configuration`)).status).toBe(404)
+    } finally {
+      await Promise.all([kit.close(), plain.close()])
+    }
+  })
+
+  it('refuses a slug that is not one', async () => {
+    for (const enterprise of ['', 'a/b', '..', 'a b']) {
+      await expect(createMockIssuer({ enterprise })).rejects.toThrow(/^options\.enterprise:/)
+    }
+  })
+})
