@@ -1,6 +1,7 @@
 import { describe, expect, it, vi } from 'vitest'
 import type { GitHubActionsClaims } from '../../src/core/claims.js'
-import { allOf, type CompiledPolicy, compilePolicy, globToRegExp } from '../../src/core/policy.js'
+import { allOf, type CompiledPolicy, compilePolicy } from '../../src/core/policy.js'
+import { globToRegExp } from '../../src/core/policy-match.js'
 import { realTokens } from '../helpers/github-real.js'
 
 // token-1.jwt: rgl/github-actions-validate-jwt, push to main, 2025 format.
