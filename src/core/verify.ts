@@ -88,13 +88,14 @@ export function createVerifier(options: VerifierOptions): Verifier {
   /** Synchronous while the verdict or the key is in memory: a warm verification waits on no promise. */
   function verifyToken(token: unknown): Verdict {
     if (typeof token !== 'string') throw new TokenInvalidError('ERR_TOKEN_MALFORMED', 'token is not a string')
-    const hit = verdicts.get(cacheKey(token))
+    const remembered = cacheKey(token)
+    const hit = verdicts.get(remembered)
     if (hit !== undefined && hit.token === token) {
       if (keys.isCurrent(hit.issuer, hit.kid, hit.key)) {
         checkTimes(hit.claims, resolved)
         return hit.claims
       }
-      verdicts.delete(cacheKey(token))
+      verdicts.delete(remembered)
     }
     const parsed = parseToken(token)
     const issuer = parsed.payload.iss

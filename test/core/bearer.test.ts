@@ -1,18 +1,10 @@
 import { describe, expect, it } from 'vitest'
 import { readBearerToken } from '../../src/core/bearer.js'
-import { GitHubOidcError } from '../../src/core/errors.js'
+import { thrownCode } from '../helpers/code-of.js'
 
 const token = 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln'
 
-function codeOf(input: Parameters<typeof readBearerToken>[0]): string {
-  try {
-    readBearerToken(input)
-  } catch (error) {
-    if (error instanceof GitHubOidcError) return error.code
-    throw error
-  }
-  return 'ok'
-}
+const codeOf = (input: Parameters<typeof readBearerToken>[0]) => thrownCode(() => readBearerToken(input))
 
 describe('readBearerToken', () => {
   it('reads the token of "Bearer <token>"', () => {

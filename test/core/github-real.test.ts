@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { GitHubOidcError } from '../../src/core/errors.js'
 import { createVerifier } from '../../src/core/verify.js'
+import { codeOf } from '../helpers/code-of.js'
 import { GITHUB_ISSUER, githubFetch, type RealToken, realTokens } from '../helpers/github-real.js'
 
 function verifierFor(fixture: RealToken, at = fixture.payload.iat + 1) {
@@ -10,16 +10,6 @@ function verifierFor(fixture: RealToken, at = fixture.payload.iat + 1) {
     fetch: githubFetch(fixture.jwks),
     currentDate: new Date(at * 1000),
   })
-}
-
-async function codeOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise
-  } catch (error) {
-    if (error instanceof GitHubOidcError) return error.code
-    throw error
-  }
-  return 'ok'
 }
 
 describe.each(realTokens)('the real GitHub token $name', (fixture) => {

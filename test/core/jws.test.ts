@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { GitHubOidcError } from '../../src/core/errors.js'
 import { isCanonicalToken, parseToken } from '../../src/core/jws.js'
+import { thrownCode } from '../helpers/code-of.js'
 
 const encode = (value: unknown) =>
   Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)).toString('base64url')
@@ -9,15 +9,7 @@ const payload = { iss: 'https://token.actions.githubusercontent.com', sub: 'repo
 const signature = Buffer.alloc(256, 7).toString('base64url')
 const jwt = (h: unknown = header, p: unknown = payload, s = signature) => `${encode(h)}.${encode(p)}.${s}`
 
-function codeOf(token: string): string {
-  try {
-    parseToken(token)
-  } catch (error) {
-    if (error instanceof GitHubOidcError) return error.code
-    throw error
-  }
-  return 'ok'
-}
+const codeOf = (token: string) => thrownCode(() => parseToken(token))
 
 describe('parseToken', () => {
   it('splits a compact JWS into kid, payload, signing input and signature bytes', () => {

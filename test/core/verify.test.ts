@@ -5,6 +5,7 @@ import { GitHubOidcError, KeysUnavailableError } from '../../src/core/errors.js'
 import type { VerifierOptions } from '../../src/core/options.js'
 import { createVerifier, type Verifier } from '../../src/core/verify.js'
 import { createMockIssuer, type MockIssuer } from '../../src/testing/index.js'
+import { codeOf } from '../helpers/code-of.js'
 
 const AUDIENCE = 'https://api.example.com'
 const NOW = 1_750_000_000 // seconds; the kit and every verifier share this pinned clock
@@ -35,16 +36,6 @@ function claims(overrides: Record<string, unknown> = {}): Record<string, unknown
   const merged: Record<string, unknown> = { ...base, ...overrides }
   for (const [name, value] of Object.entries(overrides)) if (value === undefined) delete merged[name]
   return merged
-}
-
-async function codeOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise
-  } catch (error) {
-    if (error instanceof GitHubOidcError) return error.code
-    throw error
-  }
-  return 'ok'
 }
 
 describe('createVerifier().verify', () => {
